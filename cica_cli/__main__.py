@@ -1,0 +1,5 @@
+"""``python -m cica_cli``."""
+
+from .cli import main
+
+main()

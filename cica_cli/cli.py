@@ -1,0 +1,64 @@
+"""The ``cica`` command line: options, the clock, the consoles, and errors -> exit codes.
+
+Commands live in ``cica_cli/commands/<name>.py``; this module wires them up and is the one place
+that turns a ``CicaError`` into a message on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .commands import next_, show, upcoming, validate
+from .errors import CicaError, ExitCode
+
+app = typer.Typer(
+    name="cica",
+    help="Plan meetings, procedures and deadlines from one TOML calendar: countdowns in the "
+    "terminal, iCalendar files for calendar apps, reminder mail from cron.",
+    epilog="Start with: cica upcoming --as-of 2024-06-27   (exit codes: see README)",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"cica {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", help="Print the version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
+) -> None:
+    """Plan meetings, procedures and deadlines from one TOML calendar."""
+
+
+for _module in (upcoming, next_, show, validate):
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; a ``CicaError`` becomes its message and exit code."""
+    try:
+        app(args=argv, prog_name="cica")
+    except CicaError as err:
+        sys.stderr.write(f"cica: {err.message}\n")
+        raise SystemExit(int(err.exit_code)) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("cica: interrupted\n")
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # `cica upcoming | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        raise SystemExit(int(ExitCode.OK)) from None

@@ -1,0 +1,1 @@
+"""One module per ``cica`` command; each exposes ``register(app)``."""

@@ -1,0 +1,67 @@
+"""``cica show ID``: everything about one event."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError
+from ._common import AsOfOpt, CalendarOpt, JsonOpt, TzOpt, clock, display_zone, open_calendar
+
+_EPILOG = """\
+Examples:
+
+  cica show env-outcome-silence   # its dates, how they were computed, what depends on it
+
+  cica show baku-ministerial-2024 --json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command(epilog=_EPILOG)(show)
+
+
+def show(
+    event_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The event id (see `cica upcoming --all`).")
+    ],
+    json_: JsonOpt = False,
+    calendar: CalendarOpt = None,
+    as_of: AsOfOpt = None,
+    tz: TzOpt = None,
+) -> None:
+    """Show one event: every field, its dates, how each was computed, what depends on it."""
+    import json
+
+    from ..agenda import make_item
+    from ..render import _dependents_closure, event_details, item_dict
+    from ._common import stdout_console, write_out
+
+    schedule = open_calendar(calendar).schedule
+    event = schedule.events.get(event_id)
+    if event is None:
+        import difflib
+
+        close = difflib.get_close_matches(event_id, list(schedule.events), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; `cica upcoming --all` lists them"
+        raise UsageError(f"no event {event_id!r}{hint}")
+    zone = display_zone(tz, schedule.settings.timezone)
+    now = clock(as_of, zone)
+    nxt = event.next_occurrence(now.date())
+    start, end = nxt if nxt else (event.start, event.end)
+    item = make_item(event, start, end, now)
+    if json_:
+        doc = item_dict(item)
+        doc.update(
+            description=event.event.description,
+            computed={k: v for k, v in event.computed.items()},
+            used_by=_dependents_closure(schedule, event.id),
+            remind=list(
+                event.event.remind if event.event.remind is not None else schedule.settings.remind
+            ),
+        )
+        write_out(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    stdout_console().print(event_details(schedule, event, item))

@@ -1,0 +1,30 @@
+"""``cica validate``: check a calendar file and report every problem."""
+
+from __future__ import annotations
+
+import typer
+
+from ._common import CalendarOpt, open_calendar
+
+_EPILOG = """\
+Examples:
+
+  cica validate                      # the calendar cica would use
+
+  cica validate -c drafts/2025.toml  # exit 65 and one line per problem if it is wrong
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command(epilog=_EPILOG)(validate)
+
+
+def validate(calendar: CalendarOpt = None) -> None:
+    """Check the calendar: "OK: N events (M computed)", or every problem with its line (exit 65)."""
+    from ._common import write_out
+
+    loaded = open_calendar(calendar)
+    events = loaded.schedule.events.values()
+    computed = sum(1 for e in events if e.is_computed)
+    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}")

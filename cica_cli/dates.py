@@ -1,0 +1,166 @@
+"""Date arithmetic: offsets ("2 weeks", "10 working days", "P14D"), working days, expressions.
+
+Pure functions; nothing here reads the clock. A *point* is either a ``date`` (a whole day) or an
+aware ``datetime`` (an instant); offsets in days and longer move the wall-clock date and keep the
+time of day, as a person counting days on a calendar would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+
+Point = dt.date | dt.datetime
+Edge = Literal["start", "end"]
+
+_UNITS: dict[str, str] = {
+    "d": "days", "day": "days", "days": "days",
+    "w": "weeks", "wk": "weeks", "week": "weeks", "weeks": "weeks",
+    "m": "months", "mo": "months", "month": "months", "months": "months",
+    "y": "years", "yr": "years", "year": "years", "years": "years",
+    "h": "hours", "hour": "hours", "hours": "hours",
+    "min": "minutes", "minute": "minutes", "minutes": "minutes",
+    "wd": "working_days", "working day": "working_days", "working days": "working_days",
+    "business day": "working_days", "business days": "working_days",
+}  # fmt: skip
+_HUMAN = re.compile(r"^(\d+)\s*([a-z]+(?:\s+days?)?)$")
+_ISO = re.compile(
+    r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$"
+)
+_LITERAL = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$")
+_EXPR = re.compile(
+    r"^(?P<ref>[A-Za-z0-9_][A-Za-z0-9_-]*?)(?:\.(?P<edge>start|end))?"
+    r"(?:(?:\s*(?P<plus>\+)|\s+(?P<minus>-))\s*(?P<offset>\S.*))?$"
+)
+
+
+class OffsetError(ValueError):
+    """A malformed offset or duration."""
+
+
+@dataclass(frozen=True, slots=True)
+class Offset:
+    """An amount of calendar time: a ``relativedelta`` plus a count of working days."""
+
+    delta: relativedelta
+    working_days: int = 0
+    text: str = ""
+
+    @property
+    def has_time(self) -> bool:
+        """True when the offset has hours, minutes or seconds (meaningless for whole days)."""
+        d = self.delta
+        return bool(d.hours or d.minutes or d.seconds)
+
+    def negated(self) -> Offset:
+        """The same amount backwards."""
+        return Offset(-self.delta, -self.working_days, self.text)
+
+
+def parse_offset(text: str) -> Offset:
+    """Parse ``"2 weeks"``, ``"10 working days"``, ``"30d"``, ``"3m"`` or ISO 8601 ``"P14D"``.
+
+    >>> parse_offset("2 weeks").delta.days
+    14
+    """
+    raw = " ".join(text.split())
+    low = raw.lower()
+    iso = _ISO.match(raw.upper())
+    if iso:
+        y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in iso.groups())
+        delta = relativedelta(years=y, months=mo, weeks=w, days=d, hours=h, minutes=mi, seconds=s)
+        return Offset(delta, 0, raw)
+    human = _HUMAN.match(low)
+    unit = _UNITS.get(human.group(2)) if human else None
+    if human is None or unit is None:
+        raise OffsetError(
+            f"cannot read offset {text!r}: use e.g. '3 days', '2 weeks', '1 month', '1 year', "
+            "'10 working days', '30d', '6w', '3m' or ISO 8601 'P14D'"
+        )
+    amount = int(human.group(1))
+    if unit == "working_days":
+        return Offset(relativedelta(), amount, raw)
+    return Offset(relativedelta(**{unit: amount}), 0, raw)
+
+
+def is_working_day(day: dt.date, holidays: frozenset[dt.date]) -> bool:
+    """Monday to Friday and not a holiday."""
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(day: dt.date, n: int, holidays: frozenset[dt.date]) -> dt.date:
+    """Move ``n`` working days (negative: backwards); the starting day itself is not counted."""
+    step = dt.timedelta(days=1 if n >= 0 else -1)
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if is_working_day(day, holidays):
+            remaining -= 1
+    return day
+
+
+def apply_offset(point: Point, offset: Offset, holidays: frozenset[dt.date]) -> Point:
+    """Add ``offset`` to a day or an instant (wall-clock arithmetic in the instant's own zone)."""
+    if isinstance(point, dt.datetime):
+        zone = point.tzinfo
+        local = point.replace(tzinfo=None)
+        if offset.working_days:
+            moved = add_working_days(local.date(), offset.working_days, holidays)
+            local = dt.datetime.combine(moved, local.time())
+        local = local + offset.delta
+        return local.replace(tzinfo=zone)
+    day = point
+    if offset.working_days:
+        day = add_working_days(day, offset.working_days, holidays)
+    if offset.has_time:
+        raise OffsetError(f"'{offset.text}' has a time part, but this is a whole-day date")
+    result = day + offset.delta
+    assert isinstance(result, dt.date)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """``"<ref>[.start|.end] [+|- offset]"``, or a literal date written as a string."""
+
+    text: str
+    ref: str | None = None
+    edge: Edge = "start"
+    offset: Offset | None = None
+    literal: Point | None = None
+
+
+def parse_expression(text: str) -> Expression:
+    """Parse a date expression such as ``"soc.end + 10 working days"``."""
+    raw = text.strip()
+    if _LITERAL.match(raw):
+        value: Point
+        try:
+            value = dt.datetime.fromisoformat(raw) if len(raw) > 10 else dt.date.fromisoformat(raw)
+        except ValueError as err:
+            raise OffsetError(f"not a valid date: {raw!r}") from err
+        return Expression(text=raw, literal=value)
+    m = _EXPR.match(raw)
+    if m is None:
+        raise OffsetError(
+            f"cannot read date expression {raw!r}: write '<event-id>', '<event-id>.end', "
+            "'<event-id> + 2 weeks' or '<event-id> - 10 working days' (spaces around '-')"
+        )
+    offset = None
+    if m.group("offset"):
+        offset = parse_offset(m.group("offset"))
+        if m.group("minus"):
+            offset = offset.negated()
+    edge: Edge = "end" if m.group("edge") == "end" else "start"
+    return Expression(text=raw, ref=m.group("ref"), edge=edge, offset=offset)
+
+
+def date_of(point: Point, zone: dt.tzinfo | None = None) -> dt.date:
+    """The calendar day of a point (an instant is first converted to ``zone`` when given)."""
+    if isinstance(point, dt.datetime):
+        return (point.astimezone(zone) if zone else point).date()
+    return point

@@ -1,0 +1,221 @@
+"""TOML bytes -> validated model -> resolved schedule, with every problem reported at once.
+
+``tomllib`` gives no positions, so ``_SourceMap`` scans the text for table headers and keys to
+put a line number on each problem (``FILE:LINE: events.<id>.<field>: message``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import CalendarDataError, CalendarNotFoundError, Problem
+from .model import ID_PATTERN, Calendar, CalendarSettings, Event
+from .schedule import Schedule, ScheduleError, resolve
+
+_HEADER = re.compile(r"^\s*\[(?!\[)\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
+_PART = re.compile(_KEY_PART)
+M = TypeVar("M", bound=BaseModel)
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    return tuple(p.strip("\"'") for p in _PART.findall(text))
+
+
+class _SourceMap:
+    """Line numbers of tables and keys in a TOML text (first occurrence wins)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        in_multiline = False
+        for number, line in enumerate(text.splitlines(), start=1):
+            quotes = line.count('"""') + line.count("'''")
+            if in_multiline:
+                in_multiline = quotes % 2 == 0
+                continue
+            header = _HEADER.match(line)
+            if header:
+                table = _split_key(header.group(1))
+                self.lines.setdefault(table, number)
+                continue
+            key = _KEY.match(line)
+            if key:
+                path = table + _split_key(key.group(1))
+                for i in range(len(table) + 1, len(path) + 1):
+                    self.lines.setdefault(path[:i], number)
+                # inline tables: `soc = { title = "…", date = … }`
+                for inner in re.finditer(rf"[{{,]\s*({_KEY_PART})\s*=", line[key.end() :]):
+                    self.lines.setdefault(path + _split_key(inner.group(1)), number)
+            if quotes % 2 == 1:
+                in_multiline = True
+
+    def line_of(self, path: tuple[str, ...]) -> int | None:
+        """The line of ``path``, or of its nearest enclosing table or key."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+
+@dataclass(frozen=True)
+class LoadedCalendar:
+    """A calendar file read and resolved."""
+
+    path: Path
+    calendar: Calendar
+    schedule: Schedule
+
+
+def load(path: Path) -> LoadedCalendar:
+    """Read, validate and resolve the calendar at ``path``.
+
+    Raises ``CalendarNotFoundError`` if it cannot be read and ``CalendarDataError`` with every
+    problem found otherwise.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise CalendarNotFoundError(f"cannot read calendar {path}: {err.strerror}") from err
+    return loads(data, str(path), path)
+
+
+def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalendar:
+    """Like ``load`` for bytes already read; ``filename`` names them in messages."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise CalendarDataError([Problem(filename, line, "", "not valid UTF-8")]) from err
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise CalendarDataError([_toml_problem(filename, err)]) from err
+    smap = _SourceMap(text)
+    problems: list[Problem] = []
+
+    def report(path: tuple[str, ...], message: str) -> None:
+        problems.append(Problem(filename, smap.line_of(path), ".".join(path), message))
+
+    calendar, broken = _validate(_tuples(raw), report)
+    schedule = None
+    try:
+        # Resolve what is valid even when something is not, so that one run reports everything.
+        schedule = resolve(calendar, broken)
+    except ScheduleError as err:
+        for issue in err.issues:
+            where = ("calendar",) if issue.event_id is None else ("events", issue.event_id)
+            report((*where, issue.field), issue.message)
+    if problems or schedule is None:
+        problems.sort(key=lambda p: p.line or 0)
+        raise CalendarDataError(problems)
+    return LoadedCalendar(path or Path(filename), calendar, schedule)
+
+
+def _toml_problem(filename: str, err: tomllib.TOMLDecodeError) -> Problem:
+    message = str(err)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if m:
+        message = message[: m.start()].strip()
+        return Problem(
+            filename, int(m.group(1)), "", f"invalid TOML at column {m.group(2)}: {message}"
+        )
+    return Problem(filename, None, "", f"invalid TOML: {message}")
+
+
+def _tuples(value: Any) -> Any:
+    """TOML arrays as tuples (the models are frozen and strict)."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str]]:
+    """The valid part of the calendar, and the ids of events that failed validation."""
+    broken: set[str] = set()
+    for key in raw:
+        if key not in Calendar.model_fields:
+            report((key,), "unknown table" + _suggest(key, Calendar.model_fields))
+    settings = CalendarSettings()
+    table = raw.get("calendar", {})
+    if not isinstance(table, dict):
+        report(("calendar",), "should be a table: [calendar]")
+    else:
+        settings = _model(CalendarSettings, table, ("calendar",), report) or settings
+    events: dict[str, Event] = {}
+    section = raw.get("events", {})
+    if not isinstance(section, dict):
+        report(("events",), "should be tables: [events.<id>]")
+        section = {}
+    for event_id, body in section.items():
+        where = ("events", event_id)
+        if not ID_PATTERN.match(event_id):
+            report(where, "ids may use only letters, digits, '-' and '_' (and not start with '-')")
+            broken.add(event_id)
+            continue
+        if not isinstance(body, dict):
+            report(where, f"should be a table: [events.{event_id}]")
+            broken.add(event_id)
+            continue
+        event = _model(Event, body, where, report)
+        if event is None:
+            broken.add(event_id)
+        else:
+            events[event_id] = event
+    return Calendar(calendar=settings, events=events), frozenset(broken)
+
+
+def _model(cls: type[M], data: dict[str, Any], where: tuple[str, ...], report: Any) -> M | None:
+    try:
+        return cls.model_validate(data)
+    except ValidationError as err:
+        seen: set[tuple[str, ...]] = set()
+        for e in err.errors():
+            loc = tuple(str(x) for x in e["loc"][:1])
+            key = (*loc, e["type"] if e["type"] in ("extra_forbidden",) else "")
+            if key in seen:
+                continue
+            seen.add(key)
+            report((*where, *loc), _message(e, loc, cls))
+        return None
+
+
+_TYPE_WORDS = {
+    "string_type": "should be text (a quoted string)",
+    "tuple_type": 'should be a list, e.g. ["a", "b"]',
+    "bool_type": "should be true or false",
+    "date_type": "should be a date such as 2024-06-27",
+    "missing": "is required",
+}
+
+
+def _message(e: Any, loc: tuple[str, ...], cls: type[BaseModel]) -> str:
+    kind = e["type"]
+    if kind == "extra_forbidden":
+        return "unknown field" + _suggest(loc[0], cls.model_fields)
+    full_loc = e["loc"]
+    if loc and loc[0] in ("date", "start", "end") and len(full_loc) > 1:
+        return "should be a date (2024-06-27), a date-time (2024-06-27T10:00) or an expression"
+    if kind in _TYPE_WORDS:
+        return _TYPE_WORDS[kind]
+    msg = str(e["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg[0].lower() + msg[1:] if msg.startswith("Input") else msg
+
+
+def _suggest(name: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,255 @@
+"""Presentation: plain text, JSON and Rich renderables. Builds; never prints.
+
+Rich is imported inside the functions that build Rich objects, so that ``cica next`` and
+``--json`` never pay for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .agenda import Item
+from .dates import Point
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from .schedule import Resolved, Schedule
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+JSON_SCHEMA_VERSION = 1
+
+
+def day_text(day: dt.date, year: bool = True) -> str:
+    """``Thu 27 Jun 2024`` (English names whatever the locale, so output is stable)."""
+    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def point_text(point: Point, zone: dt.tzinfo | None = None) -> str:
+    """A day, or a day and time converted to ``zone`` (default: the point's own zone)."""
+    if isinstance(point, dt.datetime):
+        local = point.astimezone(zone) if zone else point
+        return f"{day_text(local.date())} {local:%H:%M}"
+    return day_text(point)
+
+
+def when_text(item: Item, zone: dt.tzinfo) -> str:
+    """The date column: a day, a day and time, or a range of days."""
+    if isinstance(item.start, dt.datetime):
+        start = item.start.astimezone(zone)
+        text = f"{day_text(start.date())} {start:%H:%M}"
+        if isinstance(item.end, dt.datetime) and item.end != item.start:
+            end = item.end.astimezone(zone)
+            text += (
+                f"\N{EN DASH}{end:%H:%M}"
+                if end.date() == start.date()
+                else f" \N{EN DASH} {point_text(end)}"
+            )
+        return text
+    if item.start_day == item.end_day:
+        return day_text(item.start_day)
+    same_year = item.start_day.year == item.end_day.year
+    return f"{day_text(item.start_day, year=not same_year)} \N{EN DASH} {day_text(item.end_day)}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def countdown(item: Item) -> str:
+    """``tomorrow``, ``in 62 days``, ``day 1 of 15, ends in 14 days``."""
+    s, e = item.days_until_start, item.days_until_end
+    if item.status in ("done", "cancelled"):
+        return item.status
+    if item.status == "upcoming":
+        return "tomorrow" if s == 1 else f"in {_days(s)}"
+    if item.status == "today":
+        return "today"
+    if item.status == "ongoing":
+        ends = "ends today" if e == 0 else "ends tomorrow" if e == 1 else f"ends in {_days(e)}"
+        return f"day {-s + 1} of {item.span_days}, {ends}"
+    if item.status == "overdue":
+        return "overdue (today)" if e == 0 else f"overdue by {_days(-e)}"
+    return "ended today" if e == 0 else "yesterday" if e == -1 else f"{_days(-e)} ago"
+
+
+def next_line(item: Item, zone: dt.tzinfo) -> str:
+    """One line for prompts: ``Title - in 62 days (Wed 28 Aug 2024)``."""
+    when = item.end if item.status == "ongoing" else item.start
+    return f"{item.event.event.title} - {countdown(item)} ({point_text(when, zone)})"
+
+
+def iso(point: Point, zone: dt.tzinfo | None = None) -> str:
+    """ISO 8601: a date, or a date-time with its UTC offset."""
+    if isinstance(point, dt.datetime):
+        return (point.astimezone(zone) if zone else point).isoformat()
+    return point.isoformat()
+
+
+def computed_from(event: Resolved) -> str | None:
+    """Where an event's dates come from: ``soc``, or ``start = soc; end = start + 2 weeks``."""
+    if not event.computed:
+        return None
+    if list(event.computed) == ["date"]:
+        return event.computed["date"]
+    return "; ".join(f"{k} = {v}" for k, v in event.computed.items())
+
+
+def item_dict(item: Item) -> dict[str, Any]:
+    """One item of ``upcoming --json`` (the documented, stable schema)."""
+    ev = item.event
+    e = ev.event
+    return {
+        "id": ev.id,
+        "title": e.title,
+        "kind": e.kind,
+        "start": iso(item.start),
+        "end": iso(item.end),
+        "all_day": ev.all_day,
+        "timezone": ev.zone_name,
+        "location": e.location,
+        "status": item.status,
+        "days_until_start": item.days_until_start,
+        "days_until_end": item.days_until_end,
+        "countdown": countdown(item),
+        "computed_from": computed_from(ev),
+        "depends_on": list(ev.depends_on),
+        "tags": list(e.tags),
+        "source": e.source,
+        "repeat": e.repeat,
+    }
+
+
+def agenda_json(items: Sequence[Item], as_of: dt.datetime, calendar_name: str) -> str:
+    """The ``upcoming --json`` document."""
+    doc = {
+        "schema": JSON_SCHEMA_VERSION,
+        "as_of": as_of.isoformat(),
+        "calendar": calendar_name,
+        "items": [item_dict(i) for i in items],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+_STATUS_STYLE = {
+    "overdue": "bold red",
+    "today": "bold",
+    "ongoing": "green",
+    "cancelled": "dim strike",
+    "done": "dim",
+    "past": "dim",
+}
+
+
+def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int = 80) -> Table:
+    """The ``cica upcoming`` table, laid out for a terminal ``width`` columns wide."""
+    from rich import box
+    from rich.table import Table
+
+    wide = width >= 110  # dates and countdowns on one line; the title column takes the rest
+    table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        expand=False,
+    )
+    table.add_column("When", no_wrap=wide)
+    table.add_column("Countdown", no_wrap=wide)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Title", min_width=20)
+    table.add_column("Location", min_width=8)
+    for item in items:
+        e = item.event.event
+        table.add_row(
+            when_text(item, zone),
+            countdown(item),
+            e.kind,
+            e.title,
+            e.location or "",
+            style=_STATUS_STYLE.get(item.status),
+        )
+    return table
+
+
+def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:
+    """One sentence for an empty agenda, naming the last event and what to try."""
+    from .agenda import last_event
+
+    last = last_event(schedule)
+    if last is None:
+        return "The calendar has no events yet."
+    end = last.end if not isinstance(last.end, dt.datetime) else last.end.date()
+    return (
+        f"Nothing upcoming as of {day_text(as_of)}: the last event, "
+        f"{last.event.title!r}, ended on {day_text(end)}. "
+        f"Try --as-of {last.start if last.all_day else last.start.date()} or --all."  # type: ignore[union-attr]
+    )
+
+
+def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> RenderableType:
+    """``cica show``: every field, the dates, how they were computed, what depends on it."""
+    from rich.table import Table
+
+    e = event.event
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("id", event.id)
+    grid.add_row("title", e.title)
+    grid.add_row("kind", e.kind)
+    grid.add_row("status", e.status + (f" ({countdown(item)})" if item else ""))
+    if event.all_day:
+        grid.add_row("date" if event.start == event.end else "start", day_text(event.start))
+        if event.start != event.end:
+            days = (event.end - event.start).days + 1  # type: ignore[operator]
+            grid.add_row("end", f"{day_text(event.end)} (last day; {days} days in all)")
+    else:
+        grid.add_row("start", f"{point_text(event.start)} ({iso(event.start)})")
+        if event.end != event.start:
+            grid.add_row("end", f"{point_text(event.end)} ({iso(event.end)})")
+    grid.add_row("timezone", event.zone_name)
+    for name, expr in event.computed.items():
+        resolved = event.end if name == "end" else event.start
+        grid.add_row(f"{name} computed", f"{expr}  ->  {iso(resolved)}")
+    for label, value in (
+        ("location", e.location),
+        ("description", e.description),
+        ("source", e.source),
+        ("repeat", e.repeat),
+    ):
+        if value:
+            grid.add_row(label, value)
+    if e.tags:
+        grid.add_row("tags", ", ".join(e.tags))
+    leads = e.remind if e.remind is not None else schedule.settings.remind
+    grid.add_row(
+        "reminders",
+        ", ".join(leads) + ("" if e.remind is not None else " (calendar default)")
+        if leads
+        else "none",
+    )
+    if event.depends_on:
+        grid.add_row("depends on", ", ".join(event.depends_on))
+    users = _dependents_closure(schedule, event.id)
+    grid.add_row("used by", ", ".join(users) if users else "nothing")
+    return grid
+
+
+def _dependents_closure(schedule: Schedule, event_id: str) -> list[str]:
+    """Every event whose dates follow from ``event_id``, directly or through others."""
+    seen: list[str] = []
+    stack = list(schedule.dependents.get(event_id, ()))
+    while stack:
+        eid = stack.pop(0)
+        if eid not in seen:
+            seen.append(eid)
+            stack.extend(schedule.dependents.get(eid, ()))
+    return seen
