@@ -111,8 +111,8 @@ def apply_offset(point: Point, offset: Offset, holidays: frozenset[dt.date]) -> 
         if offset.working_days:
             moved = add_working_days(local.date(), offset.working_days, holidays)
             local = dt.datetime.combine(moved, local.time())
-        local = local + offset.delta
-        return local.replace(tzinfo=zone)
+        shifted: dt.datetime = local + offset.delta
+        return shifted.replace(tzinfo=zone)
     day = point
     if offset.working_days:
         day = add_working_days(day, offset.working_days, holidays)
