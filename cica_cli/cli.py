@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import next_, show, upcoming, validate
+from .commands import next_, show, timeline, upcoming, validate
 from .errors import CicaError, ExitCode
 
 app = typer.Typer(
@@ -44,7 +44,7 @@ def _root(
     """Plan meetings, procedures and deadlines from one TOML calendar."""
 
 
-for _module in (upcoming, next_, show, validate):
+for _module in (upcoming, next_, show, timeline, validate):
     _module.register(app)
 
 
