@@ -98,7 +98,7 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise CalendarDataError([_toml_problem(filename, err)]) from err
+        raise CalendarDataError([_toml_problem(filename, err, text)]) from err
     smap = _SourceMap(text)
     problems: list[Problem] = []
 
@@ -120,8 +120,11 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
     return LoadedCalendar(path or Path(filename), calendar, schedule)
 
 
-def _toml_problem(filename: str, err: tomllib.TOMLDecodeError) -> Problem:
+def _toml_problem(filename: str, err: tomllib.TOMLDecodeError, text: str) -> Problem:
     message = str(err)
+    if message.endswith("(at end of document)"):
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return Problem(filename, max(last, 1), "", f"invalid TOML: {message[:-21]} at end of file")
     m = re.search(r"\(at line (\d+), column (\d+)\)", message)
     if m:
         message = message[: m.start()].strip()

@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import CalendarNotFoundError
 
 CALENDAR_FILENAME = "events.toml"
+_PACKAGED = Path("<packaged>")  # sentinel: "use the calendar shipped with cica"
 
 
 def packaged_calendar() -> Path:
@@ -40,8 +41,13 @@ def cache_home(env: Mapping[str, str]) -> Path:
     return Path(base) / "cica"
 
 
-def find_calendar(flag: Path | None, env: Mapping[str, str], cwd: Path) -> Path:
-    """Return the calendar to read; the first hit wins.
+def find_calendar(
+    flag: Path | None,
+    env: Mapping[str, str],
+    cwd: Path,
+    packaged: Path | None = _PACKAGED,
+) -> Path:
+    """Return the calendar to read; the first hit wins (``packaged=None``: no packaged copy).
 
     Raises ``CalendarNotFoundError`` listing every place tried.
     """
@@ -68,10 +74,11 @@ def find_calendar(flag: Path | None, env: Mapping[str, str], cwd: Path) -> Path:
         return user
     tried.append(f"{user} (user configuration)")
     # 5. The CICA 2024 calendar packaged with cica.
-    packaged = packaged_calendar()
-    if packaged.is_file():
+    if packaged is _PACKAGED:
+        packaged = packaged_calendar()
+    if packaged is not None and packaged.is_file():
         return packaged
-    tried.append(f"{packaged} (packaged calendar)")
+    tried.append(f"{packaged or 'the packaged calendar'} (packaged calendar)")
     lines = "\n".join(f"  - {t}" for t in tried)
     raise CalendarNotFoundError(
         f"no calendar found. Looked in:\n{lines}\nPass --calendar PATH or set CICA_CALENDAR."

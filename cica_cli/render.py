@@ -148,35 +148,41 @@ _STATUS_STYLE = {
 
 
 def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int = 80) -> Table:
-    """The ``cica upcoming`` table, laid out for a terminal ``width`` columns wide."""
+    """The ``cica upcoming`` table, laid out for a terminal ``width`` columns wide.
+
+    Dates, countdowns, kinds and places keep their natural width when the title still gets 30
+    columns; otherwise they wrap at fixed widths. The title column takes whatever is left.
+    """
     from rich import box
     from rich.table import Table
 
-    wide = width >= 110  # dates and countdowns on one line; the title column takes the rest
+    rows = [
+        (when_text(i, zone), countdown(i), i.event.event.kind, i.event.event.title,
+         i.event.event.location or "", _STATUS_STYLE.get(i.status))
+        for i in items
+    ]  # fmt: skip
+    natural = [max([len(h), *(len(r[c]) for r in rows)]) for c, h in enumerate(_HEADERS[:3])]
+    place = min(24, max([len(_HEADERS[4]), *(len(r[4]) for r in rows)]))
+    gaps = 2 * 4  # one space either side of each inner column border
+    if width - sum(natural) - place - gaps >= 30:
+        widths = [*natural, place]
+    else:
+        widths = [min(natural[0], 16), min(natural[1], 17), natural[2], min(place, 12)]
     table = Table(
-        title=title,
-        title_justify="left",
-        header_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        expand=False,
-    )
-    table.add_column("When", no_wrap=wide)
-    table.add_column("Countdown", no_wrap=wide)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Title", min_width=20)
-    table.add_column("Location", min_width=8)
-    for item in items:
-        e = item.event.event
-        table.add_row(
-            when_text(item, zone),
-            countdown(item),
-            e.kind,
-            e.title,
-            e.location or "",
-            style=_STATUS_STYLE.get(item.status),
-        )
+        title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD,
+        pad_edge=False, expand=True,
+    )  # fmt: skip
+    table.add_column(_HEADERS[0], width=widths[0])
+    table.add_column(_HEADERS[1], width=widths[1])
+    table.add_column(_HEADERS[2], width=widths[2], no_wrap=True)
+    table.add_column(_HEADERS[3], ratio=1, min_width=12)
+    table.add_column(_HEADERS[4], width=widths[3])
+    for when, count, kind, ev_title, location, style in rows:
+        table.add_row(when, count, kind, ev_title, location, style=style)
     return table
+
+
+_HEADERS = ("When", "Countdown", "Kind", "Title", "Location")
 
 
 def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:

@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated environment, a pinned terminal, and an in-process ``cica`` runner."""
+"""Shared fixtures: an isolated environment, a pinned terminal, an in-process ``cica`` runner."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class Result:
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No user calendar, config or state leaks in; the terminal is pinned (100 columns, no colour)."""
+    """No user calendar, config or state leaks in; the terminal is pinned (100 columns)."""
     home = tmp_path / "home"
     home.mkdir()
     work = tmp_path / "work"
