@@ -13,7 +13,7 @@ import typer
 
 from . import __version__
 from .commands import next_, show, timeline, upcoming, validate
-from .errors import CicaError, ExitCode
+from .errors import CalendarDataError, CicaError, ExitCode
 
 app = typer.Typer(
     name="cica",
@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ``CicaError`` becomes its message and exit code."""
     try:
         app(args=argv, prog_name="cica")
+    except CalendarDataError as err:
+        # One `FILE:LINE: where: message` per problem, as compilers do, so editors can jump there.
+        sys.stderr.write(err.message + "\n")
+        raise SystemExit(int(err.exit_code)) from None
     except CicaError as err:
         sys.stderr.write(f"cica: {err.message}\n")
         raise SystemExit(int(err.exit_code)) from None

@@ -210,7 +210,7 @@ def test_exit_65_data_error(cica: Cica, write_calendar: Callable[[str], Path]) -
     result = cica("validate", "--calendar", str(path))
     assert result.code == ExitCode.DATAERR == 65
     assert result.out == ""
-    assert result.err == f"cica: {path}:3: events.a.date: unknown event 'b'\n"
+    assert result.err == f"{path}:3: events.a.date: unknown event 'b'\n"
     assert "Traceback" not in result.err
 
 
