@@ -156,11 +156,12 @@ def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int 
     from rich import box
     from rich.table import Table
 
-    rows = [
+    rows: list[tuple[str, str, str, str, str]] = [
         (when_text(i, zone), countdown(i), i.event.event.kind, i.event.event.title,
-         i.event.event.location or "", _STATUS_STYLE.get(i.status))
+         i.event.event.location or "")
         for i in items
     ]  # fmt: skip
+    styles = [_STATUS_STYLE.get(i.status) for i in items]
     natural = [max([len(h), *(len(r[c]) for r in rows)]) for c, h in enumerate(_HEADERS[:3])]
     place = min(24, max([len(_HEADERS[4]), *(len(r[4]) for r in rows)]))
     gaps = 2 * 4  # one space either side of each inner column border
@@ -177,8 +178,8 @@ def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int 
     table.add_column(_HEADERS[2], width=widths[2], no_wrap=True)
     table.add_column(_HEADERS[3], ratio=1, min_width=12)
     table.add_column(_HEADERS[4], width=widths[3])
-    for when, count, kind, ev_title, location, style in rows:
-        table.add_row(when, count, kind, ev_title, location, style=style)
+    for row, style in zip(rows, styles, strict=True):
+        table.add_row(*row, style=style)
     return table
 
 
