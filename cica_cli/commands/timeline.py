@@ -55,12 +55,18 @@ def timeline(
     ] = None,
     kind: Annotated[
         list[str] | None,
-        typer.Option("--kind", "-k", help="Only this kind (repeatable).", show_default=False),
+        typer.Option(
+            "--kind", "-k", metavar="KIND", help="Only this kind (repeatable).", show_default=False
+        ),
     ] = None,
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", "-t", help="Only items with this tag (repeatable).", show_default=False
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Only items with this tag (repeatable).",
+            show_default=False,
         ),
     ] = None,
     svg: Annotated[

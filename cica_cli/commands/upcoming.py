@@ -41,6 +41,7 @@ def upcoming(
         typer.Option(
             "--kind",
             "-k",
+            metavar="KIND",
             help="Only this kind (repeatable): meeting, conference, "
             "procedure, deadline, milestone, period.",
             show_default=False,
@@ -49,7 +50,11 @@ def upcoming(
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", "-t", help="Only items with this tag (repeatable).", show_default=False
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Only items with this tag (repeatable).",
+            show_default=False,
         ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", "-a", help="Include past items.")] = False,
