@@ -1,0 +1,109 @@
+"""The as-of view: statuses, repeats, timed items and the internal-error path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from cica_cli.agenda import build_agenda, next_item
+from cica_cli.dates import parse_offset
+from cica_cli.loader import loads
+from cica_cli.tz import get_zone
+
+ALMATY = get_zone("Asia/Almaty")
+
+CAL = b"""[calendar]
+name = "t"
+timezone = "Asia/Almaty"
+[events.weekly]
+title = "Weekly call"
+date = 2024-07-02T10:00:00
+repeat = "FREQ=WEEKLY;COUNT=10"
+[events.talk]
+title = "Talk"
+start = 2024-07-03T09:00:00
+end = 2024-07-03T11:30:00
+[events.paper]
+title = "Paper"
+kind = "deadline"
+date = 2024-07-05
+[events.off]
+title = "Cancelled meeting"
+date = 2024-07-04
+status = "cancelled"
+"""
+
+
+def _at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=ALMATY)
+
+
+def _agenda(as_of: str, **kw: object) -> dict[str, list[str]]:
+    schedule = loads(CAL, "t.toml").schedule
+    out: dict[str, list[str]] = {}
+    for item in build_agenda(schedule, _at(as_of), **kw):  # type: ignore[arg-type]
+        out.setdefault(item.id, []).append(f"{item.start:%Y-%m-%d %H:%M} {item.status}")
+    return out
+
+
+def test_repeats_show_the_next_occurrence_or_all_within() -> None:
+    assert _agenda("2024-07-03T00:00")["weekly"] == ["2024-07-09 10:00 upcoming"]
+    within = _agenda("2024-07-03T00:00", within=parse_offset("3 weeks"))["weekly"]
+    assert within == [
+        "2024-07-09 10:00 upcoming",
+        "2024-07-16 10:00 upcoming",
+        "2024-07-23 10:00 upcoming",
+    ]
+    assert "weekly" not in _agenda("2024-10-01T00:00")  # COUNT=10 has run out
+
+
+def test_timed_items_are_over_when_their_end_instant_has_passed() -> None:
+    assert _agenda("2024-07-03T08:00")["talk"] == ["2024-07-03 09:00 today"]
+    assert _agenda("2024-07-03T10:00")["talk"] == ["2024-07-03 09:00 today"]
+    assert "talk" not in _agenda("2024-07-03T11:31")
+    # Seen from Baku (UTC+4) the talk is at 08:00 the same day.
+    schedule = loads(CAL, "t.toml").schedule
+    baku = dt.datetime(2024, 7, 3, 7, 0, tzinfo=get_zone("Asia/Baku"))
+    talk = next(i for i in build_agenda(schedule, baku) if i.id == "talk")
+    assert talk.start.astimezone(get_zone("Asia/Baku")).hour == 8
+
+
+def test_deadlines_become_overdue_and_cancelled_items_stay_visible_until_their_day() -> None:
+    assert _agenda("2024-07-04T00:00")["off"] == ["2024-07-04 00:00 cancelled"]
+    assert "off" not in _agenda("2024-07-05T00:00")
+    assert _agenda("2024-07-06T00:00")["paper"] == ["2024-07-05 00:00 overdue"]
+    assert "paper" not in _agenda("2024-08-05T00:00")  # 31 days overdue: past
+    everything = _agenda("2024-08-05T00:00", include_past=True)
+    assert everything["paper"] == ["2024-07-05 00:00 overdue"]
+
+
+def test_next_prefers_what_is_still_to_start() -> None:
+    schedule = loads(CAL, "t.toml").schedule
+    item = next_item(build_agenda(schedule, _at("2024-07-03T10:00")))
+    assert item is not None and item.id == "talk"  # today, still running
+    item = next_item(build_agenda(schedule, _at("2024-07-03T12:00")))
+    assert item is not None and item.id == "paper"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bug_is_exit_70_with_one_message_unless_debugging(debug: bool) -> None:
+    code = (
+        "import cica_cli.commands.validate as v\n"
+        "def boom(*a, **k): raise RuntimeError('boom')\n"
+        "v.open_calendar = boom\n"
+        "from cica_cli.cli import main\n"
+        "main(['validate'])\n"
+    )
+    env = {"CICA_DEBUG": "1"} if debug else {}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "", **env}
+    )
+    if debug:
+        assert "Traceback" in done.stderr and done.returncode == 1
+    else:
+        assert done.returncode == 70
+        assert done.stderr.startswith("cica: internal error: RuntimeError: boom")
+        assert "Traceback" not in done.stderr
