@@ -6,6 +6,7 @@ that turns a ``CicaError`` into a message on stderr and an exit code.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -63,6 +64,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("cica: interrupted\n")
         raise SystemExit(130) from None
     except BrokenPipeError:
-        # `cica upcoming | head`: the reader went away; that is not an error.
-        sys.stderr.close()
+        # `cica upcoming | head`: the reader went away; that is not an error. Point stdout at
+        # /dev/null so that the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(int(ExitCode.OK)) from None
+    except Exception as err:  # a bug in cica, not a user mistake
+        if os.environ.get("CICA_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"cica: internal error: {type(err).__name__}: {err}\n"
+            "Please report it with the command you ran; CICA_DEBUG=1 shows the traceback.\n"
+        )
+        raise SystemExit(int(ExitCode.SOFTWARE)) from None
