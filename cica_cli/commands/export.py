@@ -1,0 +1,223 @@
+"""``cica export``: an iCalendar file (or feed) that every calendar app imports cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import ConfigError, UsageError
+from ._common import AsOfOpt, CalendarOpt, clock, open_calendar, say
+
+if TYPE_CHECKING:
+    from ..dates import Offset
+
+_EPILOG = """\
+Examples:
+
+  cica export                                  # one file to import: ./CICA-2024.ics
+
+  cica export -o - --kind deadline | grep -c BEGIN:VEVENT   # stdout into another tool
+
+  cica export -o /var/www/cal/cica.ics --from today   # a feed: re-run from cron or CI and
+                                                      # subscribe to https://HOST/cal/cica.ics
+
+Re-exporting an unchanged calendar gives the same bytes (stamps come from SOURCE_DATE_EPOCH,
+else from the calendar file's modification time). Each event keeps its UID; an edited event gets
+a higher SEQUENCE, remembered from the file being replaced.
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command(epilog=_EPILOG)(export)
+
+
+def export(
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here ('-' for stdout; a folder gets the default name). "
+            "Default: '<calendar name>.ics' in the current folder.",
+            metavar="FILE|-",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="Only this kind (repeatable): meeting, conference, "
+            "procedure, deadline, milestone, period.",
+            metavar="KIND",
+            show_default=False,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            help="Only items with this tag (repeatable).",
+            metavar="TAG",
+            show_default=False,
+        ),
+    ] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Only items with an occurrence on or after this day: 2024-06-01, 'today', "
+            "or a span from today such as 30d.",
+            metavar="DATE",
+            show_default=False,
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Only items that start on or before this day: a date, 'today' or a span "
+            "from today such as 6m.",
+            metavar="DATE",
+            show_default=False,
+        ),
+    ] = None,
+    alarm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alarm",
+            help="Alarm this long before each item (repeatable: --alarm 7d --alarm 1d), "
+            "instead of the reminders in the calendar.",
+            metavar="LEAD",
+            show_default=False,
+        ),
+    ] = None,
+    no_alarms: Annotated[bool, typer.Option("--no-alarms", help="Write no alarms at all.")] = False,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="Name shown for the calendar in apps (default: the calendar's name).",
+            show_default=False,
+        ),
+    ] = None,
+    calendar: CalendarOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Export the calendar as an iCalendar (.ics) file to import or to publish as a feed."""
+    from ..atomic import write_atomic
+    from ..ics_export import ExportOptions, default_filename, export_ics, feed_name
+    from ..model import KINDS
+    from ..tz import get_zone
+
+    for k in kind or ():
+        if k not in KINDS:
+            raise UsageError(f"--kind: unknown kind {k!r}; one of: {', '.join(KINDS)}")
+    if alarm and no_alarms:
+        raise UsageError("--alarm and --no-alarms contradict each other; give one")
+    if name is not None and not name.strip():
+        raise UsageError("--name: give a name that is not empty")
+    leads = () if no_alarms else (_leads(alarm) if alarm else None)
+
+    loaded = open_calendar(calendar)
+    schedule = loaded.schedule
+    today = clock(as_of, get_zone(schedule.settings.timezone)).date()
+    start = _day(from_, "--from", today)
+    end = _day(to, "--to", today)
+    if start and end and end < start:
+        raise UsageError(f"--to ({end}) is before --from ({start})")
+    options = ExportOptions(
+        name=name,
+        kinds=tuple(kind or ()),
+        tags=tuple(tag or ()),
+        start=start,
+        end=end,
+        alarms=leads,
+    )
+
+    stamp = _stamp(os.environ.get("SOURCE_DATE_EPOCH"), loaded.path)
+    if output == "-":
+        data = export_ics(schedule, stamp, options)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        target = None
+    else:
+        target = Path(output) if output else Path(default_filename(feed_name(schedule, options)))
+        if target.is_dir():
+            target = target / default_filename(feed_name(schedule, options))
+        data = export_ics(schedule, stamp, options, previous=_previous(target))
+        write_atomic(target, data)
+    count = data.count(b"\r\nBEGIN:VEVENT\r\n")
+    if count == 0:
+        say("cica: no event matches; the calendar written is empty")
+    if target is not None:
+        say(f"Wrote {count} event{'s' if count != 1 else ''} to {target}")
+
+
+def _leads(texts: list[str]) -> tuple[Offset, ...]:
+    from ..dates import OffsetError, parse_offset
+
+    leads = []
+    for text in texts:
+        try:
+            lead = parse_offset(text)
+        except OffsetError as err:
+            raise UsageError(f"--alarm: {err}") from err
+        if lead.working_days:
+            raise UsageError(
+                f"--alarm {text!r}: use days, weeks, months or hours, not working days"
+            )
+        leads.append(lead)
+    return tuple(leads)
+
+
+def _day(text: str | None, flag: str, today: dt.date) -> dt.date | None:
+    """A day given as a date, ``today``, or a span from today (``30d``, ``6m``)."""
+    from ..dates import OffsetError, apply_offset, parse_offset
+
+    if text is None:
+        return None
+    value = text.strip()
+    if value.lower() == "today":
+        return today
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        offset = parse_offset(value)
+        moved = apply_offset(today, offset, frozenset())
+    except OffsetError as err:
+        raise UsageError(
+            f"{flag}: cannot read {text!r}; use a date (2024-06-01), 'today' or a span (30d)"
+        ) from err
+    assert isinstance(moved, dt.date)
+    return moved
+
+
+def _stamp(source_date_epoch: str | None, calendar_path: Path) -> dt.datetime:
+    """DTSTAMP: ``SOURCE_DATE_EPOCH`` (reproducible builds) or the calendar's mtime; never now."""
+    if source_date_epoch is not None and source_date_epoch.strip():
+        try:
+            return dt.datetime.fromtimestamp(int(source_date_epoch.strip()), dt.UTC)
+        except (ValueError, OverflowError, OSError) as err:
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH={source_date_epoch!r} is not a number of seconds since 1970"
+            ) from err
+    return dt.datetime.fromtimestamp(int(calendar_path.stat().st_mtime), dt.UTC)
+
+
+def _previous(target: Path) -> bytes | None:
+    """The export being replaced: where SEQUENCE and LAST-MODIFIED are remembered."""
+    try:
+        return target.read_bytes()
+    except OSError:
+        return None
