@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import export, next_, show, timeline, upcoming, validate
+from .commands import export, next_, remind, show, timeline, upcoming, validate
 from .errors import CalendarDataError, CicaError, ExitCode
 
 app = typer.Typer(
@@ -45,7 +45,7 @@ def _root(
     """Plan meetings, procedures and deadlines from one TOML calendar."""
 
 
-for _module in (upcoming, next_, show, timeline, validate, export):
+for _module in (upcoming, next_, show, timeline, validate, remind, export):
     _module.register(app)
 
 

@@ -1,0 +1,355 @@
+"""Which reminders are due, and how they read. Pure: the moment and the ledger are arguments.
+
+A reminder is the tuple (event id, occurrence date, lead time, recipient), ``Key``. It is due on
+the occurrence's *anchor* day minus the lead, counted in the event's zone. The anchor is the day
+that matters: the end of a procedure, period or deadline ("ends in 7 days"), the start of
+anything else ("starts in 7 days").
+
+A run as of day D considers, for each occurrence and recipient, every lead already due whose
+anchor has not been reached, and keeps only the one nearest the event: after missed runs the
+7-day reminder is superseded by the 1-day one, or sent late and worded with the true distance
+("in 5 days", not "in 7 days"). It is sent unless the ledger says it was sent or rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .dates import Point, apply_offset, date_of
+from .render import day_text
+from .schedule import Resolved, Schedule
+from .settings import Address, Lead, parse_lead
+
+#: Kinds whose end is what people must act on.
+END_ANCHORED: frozenset[str] = frozenset({"procedure", "period", "deadline"})
+Status = Literal["pending", "sent", "failed"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Key:
+    """What makes a reminder unique; what the state remembers."""
+
+    event_id: str
+    occurrence: str  # ISO date of the anchor day, in the event's zone
+    lead: str  # canonical ISO 8601 duration: "P7D"
+    recipient: str  # Address.key
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the ledger knows about one key."""
+
+    status: Status
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One due reminder for one recipient."""
+
+    key: Key
+    event: Resolved
+    start: Point  # the occurrence
+    end: Point
+    anchor: Point  # start or end, whichever matters for this kind
+    anchor_day: dt.date
+    lead: Lead
+    due_day: dt.date
+    days_left: int  # anchor_day - today
+    recipient: Address
+    retry_of: str | None = None  # Message-ID of an earlier attempt whose outcome is unknown
+
+    @property
+    def late(self) -> bool:
+        """True when the reminder should have gone out on an earlier day."""
+        return self.days_left < _days_between(self.due_day, self.anchor_day)
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int, float, str]:
+        """Soonest first; whole days before timed points on the same day."""
+        if isinstance(self.anchor, dt.datetime):
+            return (self.anchor_day, 1, self.anchor.timestamp(), self.event.id)
+        return (self.anchor_day, 0, 0.0, self.event.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One email: the reminders for one recipient, soonest first."""
+
+    recipient: Address
+    reminders: tuple[Reminder, ...]
+    message_id: str
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        """The keys this message delivers."""
+        return tuple(r.key for r in self.reminders)
+
+
+def _days_between(a: dt.date, b: dt.date) -> int:
+    return (b - a).days
+
+
+def leads_for(
+    event: Resolved, schedule: Schedule, override: Sequence[Lead] | None
+) -> tuple[Lead, ...]:
+    """The event's own ``remind``, else the run's ``--lead``/config, else ``[calendar] remind``.
+
+    Leads that mean the same time ("7d", "1 week") count once.
+    """
+    if event.event.remind is not None:
+        leads = tuple(parse_lead(t, f"events.{event.id}.remind") for t in event.event.remind)
+    elif override is not None:
+        leads = tuple(override)
+    else:
+        leads = tuple(parse_lead(t, "calendar.remind") for t in schedule.settings.remind)
+    seen: dict[str, Lead] = {}
+    for lead in leads:
+        seen.setdefault(lead.canonical, lead)
+    return tuple(seen.values())
+
+
+def anchor_of(event: Resolved, start: Point, end: Point) -> Point:
+    """The point a reminder counts down to."""
+    return end if event.event.kind in END_ANCHORED else start
+
+
+def _due(anchor: Point, lead: Lead, zone: dt.tzinfo) -> tuple[dt.date, dt.datetime | None]:
+    """The due day (event's zone) and, for leads with hours, the due instant."""
+    back = lead.offset.negated()
+    if lead.has_time:
+        base = (
+            anchor
+            if isinstance(anchor, dt.datetime)
+            else dt.datetime.combine(anchor, dt.time.min, zone)
+        )
+        moment = apply_offset(base, back, frozenset())
+        assert isinstance(moment, dt.datetime)
+        return moment.astimezone(zone).date(), moment
+    day = apply_offset(date_of(anchor, zone), back, frozenset())
+    assert not isinstance(day, dt.datetime)
+    return day, None
+
+
+def _horizon(today: dt.date, leads: Iterable[Lead]) -> dt.date:
+    far = today
+    for lead in leads:
+        moved = apply_offset(today, lead.offset, frozenset()) if not lead.has_time else today
+        assert not isinstance(moved, dt.datetime)
+        far = max(far, moved)
+    return far + dt.timedelta(days=2)  # an hour-lead or a zone difference can reach a day further
+
+
+def _not_started(anchor: Point, anchor_day: dt.date, now: dt.datetime, today: dt.date) -> bool:
+    if isinstance(anchor, dt.datetime):
+        return now < anchor
+    return today < anchor_day
+
+
+def due_reminders(
+    schedule: Schedule,
+    now: dt.datetime,
+    recipients: Sequence[Address],
+    ledger: Mapping[Key, Entry],
+    leads: Sequence[Lead] | None = None,
+) -> list[Reminder]:
+    """Every reminder to send as of ``now`` (aware; its date is the run's day), soonest first.
+
+    Done and cancelled events get none; an occurrence whose anchor has passed gets none; per
+    occurrence and recipient only the nearest due lead counts, and only if the ledger has no
+    ``sent`` or ``failed`` entry for it (a ``pending`` one is retried with its Message-ID).
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be aware")
+    today = now.date()
+    found: list[Reminder] = []
+    for event in schedule.events.values():
+        if event.event.status != "planned":
+            continue
+        event_leads = leads_for(event, schedule, leads)
+        if not event_leads:
+            continue
+        zone = event.zone
+        horizon = _horizon(today, event_leads)
+        for start, end in event.occurrences(today - dt.timedelta(days=1), horizon):
+            anchor = anchor_of(event, start, end)
+            anchor_day = date_of(anchor, zone)
+            if not _not_started(anchor, anchor_day, now, today):
+                continue
+            best: tuple[dt.date, Lead] | None = None
+            for lead in event_leads:
+                due_day, due_moment = _due(anchor, lead, zone)
+                is_due = now >= due_moment if due_moment is not None else due_day <= today
+                # Nearest the event = due last; ties (same day, e.g. "1 day" and "12 hours")
+                # go to the shorter lead.
+                if is_due and (best is None or (due_day, -_lead_size(lead)) > _rank(best)):
+                    best = (due_day, lead)
+            if best is None:
+                continue
+            due_day, lead = best
+            for rcpt in recipients:
+                key = Key(event.id, anchor_day.isoformat(), lead.canonical, rcpt.key)
+                entry = ledger.get(key)
+                if entry is not None and entry.status != "pending":
+                    continue
+                found.append(
+                    Reminder(
+                        key=key,
+                        event=event,
+                        start=start,
+                        end=end,
+                        anchor=anchor,
+                        anchor_day=anchor_day,
+                        lead=lead,
+                        due_day=due_day,
+                        days_left=(anchor_day - today).days,
+                        recipient=rcpt,
+                        retry_of=entry.message_id if entry is not None else None,
+                    )
+                )
+    found.sort(key=lambda r: (r.sort_key, r.key))
+    return found
+
+
+def _lead_size(lead: Lead) -> float:
+    d = lead.offset.delta
+    return float(
+        (d.years * 12 + d.months) * 31 * 86400
+        + d.days * 86400
+        + d.hours * 3600
+        + d.minutes * 60
+        + d.seconds
+    )
+
+
+def _rank(best: tuple[dt.date, Lead]) -> tuple[dt.date, float]:
+    return best[0], -_lead_size(best[1])
+
+
+def message_id(keys: Iterable[Key], domain: str) -> str:
+    """A Message-ID derived from the keys alone, so a retry of the same mail reuses it."""
+    lines = sorted(json.dumps([k.event_id, k.occurrence, k.lead, k.recipient]) for k in keys)
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:40]
+    return f"<cica-remind.{digest}@{domain or 'cica.invalid'}>"
+
+
+def digests(reminders: Iterable[Reminder], sender_domain: str) -> list[Digest]:
+    """One message per recipient, soonest first; plus, rarely, one per earlier attempt.
+
+    A reminder whose earlier attempt ended without knowing whether the server accepted it
+    (``pending``) is resent in a message of its own under the Message-ID it had, so that a
+    duplicate is recognisable as one.
+    """
+    groups: dict[tuple[str, str | None], list[Reminder]] = {}
+    for r in reminders:
+        groups.setdefault((r.recipient.key, r.retry_of), []).append(r)
+    out: list[Digest] = []
+    for (_rcpt, retry_of), items in groups.items():
+        items.sort(key=lambda r: (r.sort_key, r.key))
+        mid = retry_of or message_id((r.key for r in items), sender_domain)
+        out.append(Digest(items[0].recipient, tuple(items), mid))
+    out.sort(key=lambda d: (d.recipient.key, d.reminders[0].sort_key))
+    return out
+
+
+# --- wording ---------------------------------------------------------------------------------
+
+
+def point_text(point: Point, zone: dt.tzinfo, zone_name: str) -> str:
+    """A day, or a day, time and zone name."""
+    if isinstance(point, dt.datetime):
+        local = point.astimezone(zone)
+        return f"{day_text(local.date())} {local:%H:%M} ({zone_name})"
+    return day_text(point)
+
+
+def countdown(days_left: int) -> str:
+    """``today``, ``tomorrow``, ``in 5 days``."""
+    if days_left <= 0:
+        return "today"
+    return "tomorrow" if days_left == 1 else f"in {days_left} days"
+
+
+def verb(event: Resolved) -> str:
+    """What the anchor is: ``ends``, ``due``, ``starts`` or nothing (a milestone)."""
+    kind = event.event.kind
+    if kind == "deadline":
+        return "due"
+    if kind in END_ANCHORED:
+        return "ends"
+    return "" if kind == "milestone" else "starts"
+
+
+def headline(r: Reminder) -> str:
+    """``Silence procedure ... ends in 7 days``: the title with what happens when."""
+    v = verb(r.event)
+    when = countdown(r.days_left)
+    return (
+        f"{one_line(r.event.event.title)} {v} {when}"
+        if v
+        else f"{one_line(r.event.event.title)} {when}"
+    )
+
+
+def short_title(title: str, limit: int = 45) -> str:
+    """The title cut at a word boundary to fit a subject line."""
+    text = one_line(title)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return (cut or text[: limit - 3]) + "..."
+
+
+def subject(d: Digest, prefix: str = "CICA") -> str:
+    """``CICA: Silence procedure ends in 7 days (Thu 11 Jul) and 2 more`` (not yet sanitised)."""
+    first = d.reminders[0]
+    v = verb(first.event)
+    title = short_title(first.event.event.title)
+    text = f"{prefix}: {title}{' ' + v if v else ''} {countdown(first.days_left)} "
+    text += f"({day_text(first.anchor_day, year=False)})"
+    if len(d.reminders) > 1:
+        text += f" and {len(d.reminders) - 1} more"
+    return text
+
+
+def one_line(text: str) -> str:
+    """Control characters, line and paragraph separators as spaces; spaces collapsed."""
+    return " ".join("".join(" " if _is_control(c) else c for c in text).split())
+
+
+def _is_control(c: str) -> bool:
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in "\u0085"
+
+
+def late_note(r: Reminder) -> str | None:
+    """``due Thu 4 Jul 2024, sent late`` for a reminder sent after its day (missed runs)."""
+    if not r.late:
+        return None
+    return f"due {day_text(r.due_day)}, sent late"
+
+
+def span_text(r: Reminder) -> str:
+    """The occurrence's dates: ``Thu 27 Jun - Thu 11 Jul 2024`` or one day or instant."""
+    zone = r.event.zone
+    name = r.event.zone_name
+    if r.start == r.end:
+        return point_text(r.start, zone, name)
+    if isinstance(r.start, dt.datetime) or isinstance(r.end, dt.datetime):
+        return f"{point_text(r.start, zone, name)} - {point_text(r.end, zone, name)}"
+    same_year = r.start.year == r.end.year
+    return f"{day_text(r.start, year=not same_year)} - {day_text(r.end)}"
+
+
+def iter_events(reminders: Iterable[Reminder]) -> Iterator[Resolved]:
+    """The distinct events mentioned, in order."""
+    seen: set[str] = set()
+    for r in reminders:
+        if r.event.id not in seen:
+            seen.add(r.event.id)
+            yield r.event
