@@ -70,7 +70,7 @@ def default_filename(name: str) -> str:
     characters) becomes ``-``, so the name is safe on every file system and in a feed URL.
     """
     text = unicodedata.normalize("NFKC", name)
-    text = re.sub(r"[^\w.]+|_+", "-", text).strip("-.")
+    text = re.sub(r"[^\w.]+", "-", text).strip("-.")
     text = re.sub(r"-{2,}", "-", text)
     while len(text.encode("utf-8")) > 120:
         text = text[:-1]
