@@ -1,0 +1,113 @@
+"""The exports pass ``../shared/tools/ics-validate/validate``: an RFC 5545 lint, six real parsers
+(icalendar, vobject lenient and strict, ical, recurring-ical-events, ical.js) and a khal import.
+
+The validator installs its parsers once into ``~/.cache/ics-validate`` (PyPI and npm) and then
+takes a few seconds per file, so each file is validated once per session. Nothing here is
+skipped: if the validator cannot run, these tests fail.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SHIPPED
+from .test_export import EVERY_FEATURE
+
+VALIDATOR = ROOT.parent / "shared" / "tools" / "ics-validate" / "validate"
+CHECKERS = (
+    "rfc_lint",
+    "icalendar",
+    "vobject",
+    "vobject-validate",
+    "ical",
+    "recurring",
+    "ical.js",
+    "khal",
+)
+# Read before the per-test fixtures point HOME at a temporary folder: the parsers are installed
+# once per user, not once per test run.
+_CACHE = os.environ.get("ICS_VALIDATE_HOME") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ics-validate"
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: int
+    output: str
+
+
+def _export(calendar: Path, out: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1717200000"}
+    subprocess.run(
+        [sys.executable, "-m", "cica_cli", "export", "-c", str(calendar), "-o", str(out)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _validate(path: Path) -> Verdict:
+    env = {**os.environ, "ICS_VALIDATE_HOME": _CACHE}
+    done = subprocess.run(
+        [str(VALIDATOR), str(path)], env=env, capture_output=True, text=True, timeout=900
+    )
+    return Verdict(done.returncode, done.stdout + done.stderr)
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+    assert VALIDATOR.is_file(), f"validator missing: {VALIDATOR}"
+    folder = tmp_path_factory.mktemp("validate")
+    every = folder / "every-feature.toml"
+    every.write_text(EVERY_FEATURE, encoding="utf-8")
+    results = {}
+    for name, calendar in (("shipped", SHIPPED), ("every-feature", every)):
+        out = folder / f"{name}.ics"
+        _export(calendar, out)
+        results[name] = _validate(out)
+    return results
+
+
+@pytest.mark.parametrize("name", ["shipped", "every-feature"])
+def test_every_checker_accepts_the_export(verdicts: dict[str, Verdict], name: str) -> None:
+    verdict = verdicts[name]
+    assert verdict.code == 0, verdict.output
+    assert "8 passed, 0 failed" in verdict.output
+    for checker in CHECKERS:
+        assert f"[PASS] {checker}\n" in verdict.output, checker
+    assert "errors=0 warnings=0" in verdict.output  # rfc_lint: not even a warning
+
+
+def test_parsers_agree_on_the_shipped_dates(verdicts: dict[str, Verdict]) -> None:
+    out = verdicts["shipped"].output
+    # ical.js (Thunderbird): the silence procedure is 27 June to 11 July (DTEND exclusive).
+    assert 'start=2024-06-27 [DATE]  end=2024-07-12 [DATE]  uid=yes dtstamp=yes alarms=["-P30D"' in (
+        out
+    )
+    # khal shows the last day, as a person would.
+    assert "2024-06-27 -> 2024-07-11 | Silence procedure" in out
+    assert "2024-11-11 -> 2024-11-11 | Seventh CICA Ministerial Council meeting" in out
+    assert "vevents=8" in out
+
+
+def test_parsers_agree_on_the_instants_of_every_feature(verdicts: dict[str, Verdict]) -> None:
+    out = verdicts["every-feature"].output
+    # 10:00 in Astana on 27 June 2024 is 05:00Z; 10:00 in Baku is 06:00Z.
+    assert '"SOC in Astana"' in out
+    assert "start=2024-06-27T05:00:00Z [UTC] = 2024-06-27T05:00:00Z" in out  # ical.js
+    assert "= 2024-11-11T06:00Z" in out  # icalendar / vobject / ical
+    # A repeating call keeps its zone (TZID + VTIMEZONE) and its wall-clock time across DST.
+    assert "start=2024-07-01T10:00:00 [Asia/Baku] = 2024-07-01T06:00:00Z" in out  # ical.js
+    assert "start=2024-03-04T09:30:00 [Europe/Berlin] = 2024-03-04T08:30:00Z" in out
+    assert "2024-10-28T09:30:00+01:00 [Europe/Berlin] = 2024-10-28T08:30Z" in out  # recurring
+    assert "2024-10-21T09:30:00+02:00 [Europe/Berlin] = 2024-10-21T07:30Z" in out
+    assert "has no VTIMEZONE" not in out
+    # Ten weekly Baku calls, expanded by recurring-ical-events.
+    assert out.count("'Weekly call (Baku)'") >= 10
