@@ -197,3 +197,18 @@ def silent_server() -> Iterator[Silent]:
 def kill(pid: int) -> None:
     """SIGKILL, as the OOM killer or a power cut would."""
     os.kill(pid, signal.SIGKILL)
+
+
+def toml_text(text: str) -> str:
+    """``text`` as the inside of a TOML basic string (every special character escaped)."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif ord(c) > 0xFFFF:
+            out.append(f"\\U{ord(c):08x}")
+        elif ord(c) < 0x20 or ord(c) >= 0x7F:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return "".join(out)

@@ -28,6 +28,8 @@ from cica_cli.settings import (
 )
 from cica_cli.tz import get_zone
 
+from .remind_support import toml_text
+
 DESK = Address("desk@example.org")
 CHIEF = Address("chief@Example.NET", "Chief")
 
@@ -260,13 +262,11 @@ def test_header_text_never_leaves_a_way_out_of_the_header(text: str) -> None:
     assert not any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in clean)
 
 
-@given(st.text(max_size=120))
+# (surrogates cannot be written in a TOML file; an empty title is refused by the model)
+@given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=120))
 def test_any_title_gives_exactly_the_expected_headers(title: str) -> None:
-    text = title.encode("unicode_escape").decode("ascii").replace('"', '\\"')
-    try:
-        sched = schedule(f'[events.x]\ntitle = "{text}"\nkind = "deadline"\ndate = 2024-07-11\n')
-    except Exception:
-        return  # not a valid TOML string (the \x escapes): nothing to test
+    toml = f'[events.x]\ntitle = "{toml_text(title)}"\nkind = "deadline"\ndate = 2024-07-11\n'
+    sched = schedule(toml)
     [d] = digests(due_reminders(sched, at("2024-07-10"), [DESK], {}), "example.org")
     msg = build_message(
         d,

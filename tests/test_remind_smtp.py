@@ -24,6 +24,7 @@ from .remind_support import (
     make_tls,
     password_checker,
     silent_server,
+    toml_text,
 )
 
 Cica = Callable[..., Result]
@@ -538,7 +539,7 @@ def test_titles_never_add_headers_or_recipients(
     write_calendar: Callable[[str], Path],
     title: str,
 ) -> None:
-    toml_title = _toml_text(title)
+    toml_title = toml_text(title)
     cal = write_calendar(
         f'[calendar]\nname = "Desk"\n\n[events.x]\ntitle = "{toml_title}"\nkind = "deadline"\n'
         f'date = 2024-07-11\nlocation = "{toml_title}"\ndescription = "{toml_title}"\n'
@@ -569,19 +570,6 @@ def test_titles_never_add_headers_or_recipients(
     assert len(icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")) == 1
     html = msg.get_body(("html",))
     assert html is not None and "<script>" not in html.get_content()
-
-
-def _toml_text(text: str) -> str:
-    """``text`` as the inside of a TOML basic string (every special character escaped)."""
-    out = []
-    for c in text:
-        if c in '"\\':
-            out.append("\\" + c)
-        elif ord(c) < 0x20 or ord(c) >= 0x7F:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return "".join(out)
 
 
 # --- dry run ---------------------------------------------------------------------------------
