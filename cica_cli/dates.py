@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from dateutil.relativedelta import relativedelta
@@ -61,6 +62,7 @@ class Offset:
         return Offset(-self.delta, -self.working_days, self.text)
 
 
+@lru_cache(maxsize=4096)  # a calendar repeats a few offsets many times; Offset is immutable
 def parse_offset(text: str) -> Offset:
     """Parse ``"2 weeks"``, ``"10 working days"``, ``"30d"``, ``"3m"`` or ISO 8601 ``"P14D"``.
 

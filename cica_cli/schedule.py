@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
 
 from .dates import (
     Expression,
@@ -22,14 +23,64 @@ from .dates import (
     parse_expression,
     parse_offset,
 )
-from .model import Calendar, CalendarSettings, Event
 from .tz import UnknownZoneError, get_zone
 
 if TYPE_CHECKING:
     from dateutil.rrule import rrule, rruleset
 
+    # Only for types: a schedule read back from the cache must not need pydantic.
+    from .model import Calendar, DateField, Event, Kind, Status
+
 #: Fields that can hold a date expression, in the order they are evaluated.
 DATE_FIELDS = ("date", "start", "end")
+
+
+class EventFields(Protocol):
+    """An event's own fields: the validated ``model.Event``, or its copy read from the cache."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def date(self) -> DateField | None: ...
+    @property
+    def start(self) -> DateField | None: ...
+    @property
+    def end(self) -> DateField | None: ...
+    @property
+    def duration(self) -> str | None: ...
+    @property
+    def timezone(self) -> str | None: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def remind(self) -> tuple[str, ...] | None: ...
+    @property
+    def repeat(self) -> str | None: ...
+
+
+class SettingsFields(Protocol):
+    """The ``[calendar]`` table: ``model.CalendarSettings``, or its copy read from the cache."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def remind(self) -> tuple[str, ...]: ...
+    @property
+    def holidays(self) -> tuple[dt.date, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +110,7 @@ class Resolved:
     """
 
     id: str
-    event: Event
+    event: EventFields
     zone_name: str
     start: Point
     end: Point
@@ -117,7 +168,7 @@ class Resolved:
 class Schedule:
     """The resolved calendar."""
 
-    settings: CalendarSettings
+    settings: SettingsFields
     events: dict[str, Resolved]
     dependents: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -144,12 +195,28 @@ def build_rule(repeat: str, start: Point) -> rrule | rruleset:
     The rule runs on naive wall-clock times so that a weekly 10:00 meeting stays at 10:00 across
     daylight-saving changes.
     """
-    from dateutil.rrule import rrulestr
+    from dateutil.rrule import rrule, rrulestr
 
     if isinstance(start, dt.datetime):
         anchor = start.replace(tzinfo=None)
     else:
         anchor = dt.datetime.combine(start, dt.time.min)
+    parsed = _parse_rule(repeat)
+    if isinstance(parsed, rrule):
+        # `replace` derives the implied parts (the weekday of a weekly rule...) from `anchor`.
+        return parsed.replace(dtstart=anchor)
+    return rrulestr(_rule_text(repeat), dtstart=anchor)
+
+
+@lru_cache(maxsize=1024)
+def _parse_rule(repeat: str) -> rrule | rruleset:
+    """``repeat`` parsed once per distinct text (a calendar has many events with one rule)."""
+    from dateutil.rrule import rrulestr
+
+    return rrulestr(_rule_text(repeat), dtstart=dt.datetime(2000, 1, 1))
+
+
+def _rule_text(repeat: str) -> str:
     text = repeat.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
@@ -161,7 +228,7 @@ def build_rule(repeat: str, start: Point) -> rrule | rruleset:
             p[:-1] if p.upper().startswith("UNTIL=") and p.endswith("Z") else p
             for p in text.split(";")
         )
-    return rrulestr(text, dtstart=anchor)
+    return text
 
 
 @dataclass
