@@ -2,7 +2,7 @@
 
 Titles, locations and descriptions are data. They reach headers only through ``header_text``,
 which drops every control, format (bidi, zero-width) and line/paragraph-separator character and
-breaks ``=?`` so that no text can be read back as an RFC 2047 encoded word: Python 3.11.7's
+breaks ``=?``/``?=`` so that no text can be read back as an RFC 2047 encoded word: Python 3.11.7's
 ``email`` package is affected by CVE-2024-6923 (a newline inside an encoded word is emitted
 unquoted), so cica does not rely on it.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import textwrap
-import unicodedata
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -22,6 +21,7 @@ from .reminders import (
     Reminder,
     headline,
     late_note,
+    one_line,
     span_text,
     subject,
 )
@@ -37,13 +37,11 @@ POLICY = email_policy.SMTP.clone(cte_type="7bit", max_line_length=78)
 #: leading space.
 _WIRE = POLICY.clone(max_line_length=998)
 ICS_FILENAME = "cica-reminders.ics"
-_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def header_text(text: str) -> str:
     """Text safe for an unstructured header: one line, no controls, no encoded words."""
-    kept = "".join(" " if unicodedata.category(c) in _DROP_CATEGORIES else c for c in text)
-    line = " ".join(kept.split())
+    line = one_line(text)
     # "=?" starts an encoded word and "?=" ends one; a space in between makes them plain text.
     while "=?" in line or "?=" in line:
         line = line.replace("=?", "= ?").replace("?=", "? =")
@@ -52,8 +50,7 @@ def header_text(text: str) -> str:
 
 def body_line(text: str) -> str:
     """A single-line field (title, location) for the body: controls and bidi marks removed."""
-    kept = "".join(" " if unicodedata.category(c) in _DROP_CATEGORIES else c for c in text)
-    return " ".join(kept.split())
+    return one_line(text)
 
 
 def body_paragraphs(text: str) -> list[str]:

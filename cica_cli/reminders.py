@@ -319,12 +319,21 @@ def subject(d: Digest, prefix: str = "CICA") -> str:
 
 
 def one_line(text: str) -> str:
-    """Control characters, line and paragraph separators as spaces; spaces collapsed."""
-    return " ".join("".join(" " if _is_control(c) else c for c in text).split())
+    """Text for one line: control, bidi and other invisible format characters and line or
+    paragraph separators become spaces; runs of spaces collapse.
+
+    ZWNJ and ZWJ stay: Persian and other scripts spell words with them. Bidi overrides go: they
+    can make a title read differently from what it is.
+    """
+    return " ".join("".join(" " if _invisible(c) else c for c in text).split())
 
 
-def _is_control(c: str) -> bool:
-    return unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in "\u0085"
+_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+_KEEP_FORMAT = frozenset("\u200c\u200d")  # ZERO WIDTH NON-JOINER, ZERO WIDTH JOINER
+
+
+def _invisible(c: str) -> bool:
+    return unicodedata.category(c) in _DROP_CATEGORIES and c not in _KEEP_FORMAT
 
 
 def late_note(r: Reminder) -> str | None:

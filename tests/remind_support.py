@@ -149,11 +149,11 @@ class TlsSetup:
     cafile: Path
 
 
-def make_tls(tmp_path: Path) -> TlsSetup:
+def make_tls(tmp_path: Path, names: tuple[str, ...] = ("127.0.0.1", "localhost")) -> TlsSetup:
     import trustme
 
     ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert = ca.issue_cert(*names)
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(ctx)
     cafile = tmp_path / "test-ca.pem"

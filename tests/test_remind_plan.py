@@ -247,7 +247,11 @@ def test_digests_one_per_recipient_and_a_pending_retry_keeps_its_message_id() ->
         ("a\r\nBcc: x@evil", "a Bcc: x@evil"),
         ("a\u2028b\u2029c\u0085d", "a b c d"),
         ("=?UTF-8?Q?=0A?=Bcc: x", "= ?UTF-8?Q? =0A? =Bcc: x"),
-        ("a\u202eb\u200bc\u2066d", "a b c d"),
+        ("a\u202eb\u200bc\u2066d\u061ce\ufefff", "a b c d e f"),
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),
         ("  plain   title  ", "plain title"),
     ],
 )
@@ -259,7 +263,9 @@ def test_header_text(title: str, expected: str) -> None:
 def test_header_text_never_leaves_a_way_out_of_the_header(text: str) -> None:
     clean = header_text(text)
     assert "=?" not in clean and "?=" not in clean
-    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in clean)
+    assert not any(unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") for c in clean)
+    allowed_format = {"\u200c", "\u200d"}  # ZWNJ and ZWJ spell words (Persian)
+    assert all(c in allowed_format for c in clean if unicodedata.category(c) == "Cf")
 
 
 # (surrogates cannot be written in a TOML file; an empty title is refused by the model)

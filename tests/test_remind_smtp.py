@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -467,6 +468,37 @@ def test_untrusted_certificate_exits_78_without_falling_back(
     assert recorder.messages == [] and rows(state) == []
 
 
+def test_certificate_for_another_host_exits_78(
+    cica: Cica, recorder: Recorder, state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tls = make_tls(tmp_path, names=("mail.example.org",))  # trusted CA, wrong name
+    srv = SmtpServer(recorder, tls_context=tls.server_context, require_starttls=True).start()
+    monkeypatch.setenv("CICA_SMTP_CAFILE", str(tls.cafile))
+    try:
+        result = remind(
+            cica, srv.port, state, "--as-of", "2024-07-04", "--smtp-security", "starttls"
+        )
+    finally:
+        srv.stop()
+    assert result.code == 78
+    assert "TLS failed" in result.err and "127.0.0.1" in result.err
+    assert recorder.messages == []
+
+
+def test_implicit_tls_delivers(
+    cica: Cica, recorder: Recorder, state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tls = make_tls(tmp_path)
+    srv = SmtpServer(recorder, ssl_context=tls.server_context).start()
+    monkeypatch.setenv("CICA_SMTP_CAFILE", str(tls.cafile))
+    try:
+        result = remind(cica, srv.port, state, "--as-of", "2024-07-04", "--smtp-security", "ssl")
+    finally:
+        srv.stop()
+    assert result.code == 0, result.err
+    assert len(recorder.messages) == 1
+
+
 def test_starttls_not_offered_exits_78(
     cica: Cica, server: SmtpServer, recorder: Recorder, state: Path
 ) -> None:
@@ -706,6 +738,38 @@ def test_foreign_sqlite_file_exits_73(
     result = remind(cica, server.port, state, "--as-of", "2024-07-04")
     assert result.code == 73 and "not a cica reminder ledger" in result.err
     assert recorder.ehlo_count == 0
+
+
+def test_state_write_failing_after_the_servers_250_exits_73_and_resends_same_message_id(
+    cica: Cica,
+    server: SmtpServer,
+    recorder: Recorder,
+    state: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cica_cli.state import Ledger, StateError
+
+    real_mark = Ledger.mark
+
+    def disk_full(self: Ledger, keys: Any, status: str, *args: Any, **kwargs: Any) -> None:
+        if status == "sent":
+            raise StateError("cannot record sent reminders: database or disk is full")
+        real_mark(self, keys, status, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ledger, "mark", disk_full)
+    people = (DESK, "chief@example.net")
+    first = remind(cica, server.port, state, "--as-of", "2024-07-04", to=people)
+    assert first.code == 73
+    assert "WAS SENT" in first.err and "same Message-ID" in first.err
+    assert len(recorder.messages) == 1  # the batch stopped at once
+    assert [r[4] for r in rows(state)] == ["pending"]
+
+    monkeypatch.setattr(Ledger, "mark", real_mark)
+    second = remind(cica, server.port, state, "--as-of", "2024-07-04", to=people)
+    assert second.code == 0, second.err
+    ids = recorder.message_ids()
+    assert len(ids) == 3 and len(set(ids)) == 2  # one resend, under the same Message-ID
+    assert {r[4] for r in rows(state)} == {"sent"}
 
 
 def test_clock_set_back_warns_and_does_not_resend(
