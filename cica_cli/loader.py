@@ -99,11 +99,10 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise CalendarDataError([_toml_problem(filename, err, text)]) from err
-    smap = _SourceMap(text)
-    problems: list[Problem] = []
+    found: list[tuple[tuple[str, ...], str]] = []
 
     def report(path: tuple[str, ...], message: str) -> None:
-        problems.append(Problem(filename, smap.line_of(path), ".".join(path), message))
+        found.append((path, message))
 
     calendar, broken = _validate(_tuples(raw), report)
     schedule = None
@@ -114,7 +113,10 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
         for issue in err.issues:
             where = ("calendar",) if issue.event_id is None else ("events", issue.event_id)
             report((*where, issue.field), issue.message)
-    if problems or schedule is None:
+    if found or schedule is None:
+        # Lines are looked up only now: scanning the text costs as much as parsing it.
+        smap = _SourceMap(text)
+        problems = [Problem(filename, smap.line_of(p), ".".join(p), m) for p, m in found]
         problems.sort(key=lambda p: p.line or 0)
         raise CalendarDataError(problems)
     return LoadedCalendar(path or Path(filename), calendar, schedule)
