@@ -65,10 +65,11 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
 
 def _overlapping_runs(recorder: Recorder, port: int, state_a: Path, state_b: Path) -> None:
     """Start B while A is inside its SMTP session (the server is slow), wait for both."""
-    recorder.data_delay = 0.3
+    recorder.data_delay = 0.5  # A's session lasts 1.5 s; B reaches the lock well before that
     a = spawn(port, state_a)
     wait_for(lambda: recorder.ehlo_count >= 1)  # A holds the lock and is sending
     b = spawn(port, state_b)
+    assert a.poll() is None and len(recorder.messages) < len(PEOPLE)
     assert finish(a) == (0, "")
     assert finish(b) == (0, "")
 
