@@ -1,0 +1,260 @@
+"""A cache of resolved calendars, so that ``cica next`` in a shell prompt costs milliseconds.
+
+Parsing, validating and resolving a calendar is most of what a command does, and the result
+depends only on the file's bytes and on the code that reads them. So the ``Schedule`` of a calendar
+that loaded without problems is kept as JSON in ``$XDG_CACHE_HOME/cica/`` (one file per calendar
+path), under a key made of:
+
+- the SHA-256 of the calendar's bytes, and
+- a fingerprint of everything that turns bytes into a schedule: cica's version and the size and
+  modification time of each of its modules, the Python version, and the installed pydantic,
+  pydantic-core, python-dateutil and tzdata (whose zone rules place timed events).
+
+A lookup reads the file's first line and compares keys; any difference is a miss. So is anything
+else that goes wrong (no folder, no permission, a truncated or foreign file): a miss loads the
+calendar the normal way and rewrites the entry, atomically (a temporary file renamed into place).
+Nothing here imports pydantic or rich: a hit costs a hash, a JSON parse and a few objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import __version__
+from .errors import CalendarNotFoundError
+from .schedule import Resolved, Schedule
+from .tz import get_zone
+
+if TYPE_CHECKING:
+    from .dates import Point
+    from .model import DateField, Kind, Status
+    from .schedule import EventFields, SettingsFields
+
+#: Bump when the layout below changes.
+FORMAT = 1
+#: Packages whose behaviour the schedule depends on (found without importing them).
+_DEPENDENCIES = ("pydantic", "pydantic_core", "dateutil", "tzdata")
+
+
+class CachedEvent(NamedTuple):
+    """An event's fields as read back from the cache (the shape of ``model.Event``)."""
+
+    title: str
+    kind: Kind
+    date: DateField | None
+    start: DateField | None
+    end: DateField | None
+    duration: str | None
+    timezone: str | None
+    location: str | None
+    description: str | None
+    source: str | None
+    tags: tuple[str, ...]
+    status: Status
+    remind: tuple[str, ...] | None
+    repeat: str | None
+
+
+class CachedSettings(NamedTuple):
+    """The ``[calendar]`` table as read back from the cache (the shape of ``CalendarSettings``)."""
+
+    name: str
+    description: str | None
+    timezone: str
+    remind: tuple[str, ...]
+    holidays: tuple[dt.date, ...]
+
+
+_EVENT_FIELDS = CachedEvent._fields
+_DATE_VALUED = tuple(_EVENT_FIELDS.index(name) for name in ("date", "start", "end"))
+_TAGS = _EVENT_FIELDS.index("tags")
+_REMIND = _EVENT_FIELDS.index("remind")
+
+
+def read_calendar(path: Path) -> bytes:
+    """The bytes of the calendar at ``path`` (``CalendarNotFoundError`` if it cannot be read)."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise CalendarNotFoundError(f"cannot read calendar {path}: {err.strerror}") from err
+
+
+def load_schedule(path: Path, cache_dir: Path | None) -> Schedule:
+    """The schedule of the calendar at ``path``: from the cache if it has it, else loaded.
+
+    ``cache_dir`` None means no cache. Errors are those of ``loader.load``; the cache itself
+    never raises.
+    """
+    data = read_calendar(path)
+    entry = key = None
+    if cache_dir is not None:
+        key = cache_key(data)
+        entry = cache_dir / (hashlib.sha256(os.fsencode(path.absolute())).hexdigest() + ".json")
+        schedule = _read(entry, key)
+        if schedule is not None:
+            return schedule
+    from .loader import loads
+
+    schedule = loads(data, str(path), path).schedule
+    if entry is not None and key is not None:
+        _write(entry, key, schedule)
+    return schedule
+
+
+def cache_key(data: bytes) -> str:
+    """The key of a calendar's entry: its content and the code that resolves it."""
+    return hashlib.sha256(f"{_fingerprint()}\n".encode() + data).hexdigest()
+
+
+@cache
+def _fingerprint() -> str:
+    parts: list[object] = [FORMAT, __version__, sys.version, sys.implementation.cache_tag]
+    package = Path(__file__).parent
+    for module in sorted(package.glob("*.py")):
+        st = module.stat()
+        parts.append((module.name, st.st_mtime_ns, st.st_size))
+    from importlib.util import find_spec
+
+    for name in _DEPENDENCIES:
+        spec = find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            parts.append((name, None))
+            continue
+        st = os.stat(origin)
+        parts.append((name, origin, st.st_mtime_ns, st.st_size))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _read(entry: Path, key: str) -> Schedule | None:
+    try:
+        with entry.open("rb") as handle:
+            if handle.readline().rstrip(b"\n") != key.encode():
+                return None
+            return _decode(json.loads(handle.read()))
+    except Exception:  # any problem with the cache is a miss, never an error
+        return None
+
+
+def _write(entry: Path, key: str, schedule: Schedule) -> None:
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    try:
+        text = json.dumps(_encode(schedule), ensure_ascii=False, separators=(",", ":"))
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key.encode() + b"\n" + text.encode())
+        os.replace(tmp, entry)
+    except Exception:  # a cache that cannot be written is no cache: the answer stands
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+# The layout: {"settings": {...}, "events": [[id, [the fields of CachedEvent, in order], zone,
+# start, end, computed, depends_on], ...], "dependents": {id: [ids]}}. A resolved point is a date
+# "2024-06-27" or a wall-clock date-time in the event's zone ["2024-06-27T10:00:00", fold]; a
+# raw `date`, `start` or `end` keeps its TOML type: a string stays a string, a date or
+# date-time becomes ["d", iso].
+
+
+class _Uncacheable(Exception):
+    """A value this layout cannot hold exactly: such a calendar is simply not cached."""
+
+
+def _encode(schedule: Schedule) -> dict[str, Any]:
+    s = schedule.settings
+    settings = {
+        "name": s.name,
+        "description": s.description,
+        "timezone": s.timezone,
+        "remind": list(s.remind),
+        "holidays": [d.isoformat() for d in s.holidays],
+    }
+    events = [
+        [
+            r.id,
+            _encode_event(r.event),
+            r.zone_name,
+            _encode_point(r.start, r.zone_name),
+            _encode_point(r.end, r.zone_name),
+            dict(r.computed),
+            list(r.depends_on),
+        ]
+        for r in schedule.events.values()
+    ]
+    dependents = {k: list(v) for k, v in schedule.dependents.items() if v}
+    return {"settings": settings, "events": events, "dependents": dependents}
+
+
+def _encode_event(event: EventFields) -> list[Any]:
+    out: list[Any] = []
+    for name in _EVENT_FIELDS:
+        value = getattr(event, name)
+        if isinstance(value, dt.date):  # a TOML date or date-time in `date`, `start` or `end`
+            value = ["d", value.isoformat()]
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif value is not None and not isinstance(value, str):
+            raise _Uncacheable(name)
+        out.append(value)
+    return out
+
+
+def _encode_point(point: Point, zone_name: str) -> str | list[Any]:
+    if not isinstance(point, dt.datetime):
+        return point.isoformat()
+    if point.tzinfo is not get_zone(zone_name):
+        raise _Uncacheable(zone_name)
+    return [point.replace(tzinfo=None).isoformat(), point.fold]
+
+
+def _decode(doc: dict[str, Any]) -> Schedule:
+    s = doc["settings"]
+    settings: SettingsFields = CachedSettings(
+        name=s["name"],
+        description=s["description"],
+        timezone=s["timezone"],
+        remind=tuple(s["remind"]),
+        holidays=tuple(dt.date.fromisoformat(d) for d in s["holidays"]),
+    )
+    events: dict[str, Resolved] = {}
+    for event_id, fields, zone_name, start, end, computed, depends_on in doc["events"]:
+        zone = get_zone(zone_name)
+        events[event_id] = Resolved(
+            id=event_id,
+            event=_decode_event(fields),
+            zone_name=zone_name,
+            start=_decode_point(start, zone),
+            end=_decode_point(end, zone),
+            computed=computed,
+            depends_on=tuple(depends_on),
+        )
+    dependents = {eid: tuple(doc["dependents"].get(eid, ())) for eid in events}
+    return Schedule(settings, events, dependents)
+
+
+def _decode_event(fields: list[Any]) -> CachedEvent:
+    for i in _DATE_VALUED:
+        value = fields[i]
+        if value.__class__ is list:
+            iso = value[1]
+            is_day = len(iso) == 10
+            fields[i] = dt.date.fromisoformat(iso) if is_day else dt.datetime.fromisoformat(iso)
+    fields[_TAGS] = tuple(fields[_TAGS])
+    if fields[_REMIND] is not None:
+        fields[_REMIND] = tuple(fields[_REMIND])
+    return CachedEvent._make(fields)
+
+
+def _decode_point(value: str | list[Any], zone: dt.tzinfo) -> Point:
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return dt.datetime.fromisoformat(value[0]).replace(tzinfo=zone, fold=value[1])
