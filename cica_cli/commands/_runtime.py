@@ -1,0 +1,93 @@
+"""What commands share at run time: the clock, the consoles, opening the calendar. No Typer here.
+
+With ``_common`` (which adds the Typer options), this is the only place besides ``cli`` that
+reads the environment, the working directory and the clock; the core receives them as arguments.
+Keeping Typer out lets ``_fast`` run ``cica next`` and ``cica upcoming`` without importing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..schedule import Schedule
+
+
+@dataclass(frozen=True)
+class OpenedCalendar:
+    """A calendar found and resolved."""
+
+    path: Path
+    schedule: Schedule
+
+
+def open_calendar(flag: Path | None) -> OpenedCalendar:
+    """Find and load the calendar (flag > env > ./ > XDG > packaged), through the cache."""
+    from ..cache import load_schedule
+    from ..paths import cache_home, find_calendar
+
+    path = find_calendar(flag, os.environ, Path.cwd())
+    try:
+        cache_dir: Path | None = cache_home(os.environ)
+    except RuntimeError:  # no home directory: no cache
+        cache_dir = None
+    return OpenedCalendar(path, load_schedule(path, cache_dir))
+
+
+def display_zone(tz: str | None, default: str) -> dt.tzinfo:
+    """The zone to show times in."""
+    from ..tz import UnknownZoneError, get_zone
+
+    try:
+        return get_zone(tz or default)
+    except UnknownZoneError as err:
+        raise UsageError(f"--tz: {err}") from err
+
+
+def clock(as_of: str | None, zone: dt.tzinfo) -> dt.datetime:
+    """The moment to work from: ``--as-of`` (a day means its first moment) or now."""
+    if as_of is None:
+        return dt.datetime.now(zone)
+    text = as_of.strip()
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min, zone)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as err:
+        raise UsageError(
+            f"--as-of: cannot read {as_of!r}; use 2024-06-27 or 2024-06-27T10:00"
+        ) from err
+    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def stdout_console() -> Console:
+    """The console for data (stdout). Rich honours NO_COLOR, FORCE_COLOR, COLUMNS, TERM."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def stderr_console() -> Console:
+    """The console for messages (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def write_out(text: str) -> None:
+    """Plain data on stdout (no Rich: JSON and one-liners stay byte-exact)."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def say(message: str) -> None:
+    """A message for the user on stderr."""
+    sys.stderr.write(message if message.endswith("\n") else message + "\n")
