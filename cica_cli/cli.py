@@ -1,58 +1,82 @@
 """The ``cica`` command line: options, the clock, the consoles, and errors -> exit codes.
 
 Commands live in ``cica_cli/commands/<name>.py``; this module wires them up and is the one place
-that turns a ``CicaError`` into a message on stderr and an exit code.
+that turns a ``CicaError`` into a message on stderr and an exit code. Typer is imported only when
+needed: a plain ``cica next`` or ``cica upcoming`` runs without it (``commands/_fast.py``).
 """
-
-from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
-
-import typer
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 from . import __version__
-from .commands import export, next_, remind, show, timeline, upcoming, validate
 from .errors import CalendarDataError, CicaError, ExitCode
 
-app = typer.Typer(
-    name="cica",
-    help="Plan meetings, procedures and deadlines from one TOML calendar: countdowns in the "
-    "terminal, iCalendar files for calendar apps, reminder mail from cron.",
-    epilog="Start with: cica upcoming --as-of 2024-06-27   (exit codes: see README)",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import typer
+
+# No `from __future__ import annotations` here: the root callback is defined inside `build_app`,
+# after Typer is imported there, and Typer reads its annotations as they were evaluated.
 
 
-def _version(value: bool) -> None:
-    if value:
-        sys.stdout.write(f"cica {__version__}\n")
-        raise typer.Exit()
+@cache
+def build_app() -> "typer.Typer":
+    """The Typer app with every command, built on first use (importing Typer takes a while)."""
+    import typer
+
+    from .commands import export, next_, remind, show, timeline, upcoming, validate
+
+    app = typer.Typer(
+        name="cica",
+        help="Plan meetings, procedures and deadlines from one TOML calendar: countdowns in the "
+        "terminal, iCalendar files for calendar apps, reminder mail from cron.",
+        epilog="Start with: cica upcoming --as-of 2024-06-27   (exit codes: see README)",
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        pretty_exceptions_enable=False,
+    )
+
+    def _version(value: bool) -> None:
+        if value:
+            sys.stdout.write(f"cica {__version__}\n")
+            raise typer.Exit()
+
+    @app.callback()
+    def _root(
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version",
+                "-V",
+                help="Print the version and exit.",
+                is_eager=True,
+                callback=_version,
+            ),
+        ] = False,
+    ) -> None:
+        """Plan meetings, procedures and deadlines from one TOML calendar."""
+
+    for module in (upcoming, next_, show, timeline, validate, remind, export):
+        module.register(app)
+    return app
 
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", "-V", help="Print the version and exit.", is_eager=True, callback=_version
-        ),
-    ] = False,
-) -> None:
-    """Plan meetings, procedures and deadlines from one TOML calendar."""
-
-
-for _module in (upcoming, next_, show, timeline, validate, remind, export):
-    _module.register(app)
+def __getattr__(name: str) -> Any:
+    # `from cica_cli.cli import app` keeps working; the app is built when first asked for.
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ``CicaError`` becomes its message and exit code."""
     try:
-        app(args=argv, prog_name="cica")
+        # Plain `cica next` and `cica upcoming` run without Typer (see commands/_fast.py).
+        from .commands._fast import run
+
+        if not run(sys.argv[1:] if argv is None else list(argv)):
+            build_app()(args=argv, prog_name="cica")
     except CalendarDataError as err:
         # One `FILE:LINE: where: message` per problem, as compilers do, so editors can jump there.
         sys.stderr.write(err.message + "\n")

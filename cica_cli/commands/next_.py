@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import AsOfOpt, CalendarOpt, JsonOpt, TzOpt, clock, display_zone, open_calendar
+from ._common import AsOfOpt, CalendarOpt, JsonOpt, TzOpt
 
 _EPILOG = """\
 Examples:
@@ -27,19 +27,6 @@ def next_(
     tz: TzOpt = None,
 ) -> None:
     """Print the next item on one line (nothing on stdout when nothing is coming)."""
-    import json
+    from ._fast import show_next
 
-    from ..agenda import build_agenda, next_item
-    from ..render import item_dict, next_line, nothing_upcoming
-    from ._common import say, write_out
-
-    schedule = open_calendar(calendar).schedule
-    zone = display_zone(tz, schedule.settings.timezone)
-    now = clock(as_of, zone)
-    item = next_item(build_agenda(schedule, now))
-    if item is None:
-        if json_:
-            write_out("null")
-        say(nothing_upcoming(schedule, now.date()))
-        return
-    write_out(json.dumps(item_dict(item), ensure_ascii=False) if json_ else next_line(item, zone))
+    show_next(json_, calendar, as_of, tz)

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from ._common import AsOfOpt, CalendarOpt, JsonOpt, TzOpt, clock, display_zone, open_calendar
+from ._common import AsOfOpt, CalendarOpt, JsonOpt, TzOpt
 
 _EPILOG = """\
 Examples:
@@ -64,38 +63,6 @@ def upcoming(
     tz: TzOpt = None,
 ) -> None:
     """Show what is coming, soonest first, with countdowns."""
-    from ..agenda import build_agenda
-    from ..dates import OffsetError, parse_offset
-    from ..model import KINDS
+    from ._fast import show_upcoming
 
-    for k in kind or ():
-        if k not in KINDS:
-            raise UsageError(f"--kind: unknown kind {k!r}; one of: {', '.join(KINDS)}")
-    try:
-        span = parse_offset(within) if within else None
-    except OffsetError as err:
-        raise UsageError(f"--within: {err}") from err
-    loaded = open_calendar(calendar)
-    schedule = loaded.schedule
-    zone = display_zone(tz, schedule.settings.timezone)
-    now = clock(as_of, zone)
-    items = build_agenda(
-        schedule, now, within=span, kinds=kind or (), tags=tag or (), include_past=all_
-    )
-    from .. import render
-    from ._common import say, stdout_console, write_out
-
-    if json_:
-        write_out(render.agenda_json(items, now, schedule.settings.name))
-        return
-    if not items:
-        filtered = bool(kind or tag or within)
-        say(
-            "Nothing matches those filters."
-            if filtered and schedule.events
-            else render.nothing_upcoming(schedule, now.date())
-        )
-        return
-    title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
-    console = stdout_console()
-    console.print(render.agenda_table(items, zone, title, console.width))
+    show_upcoming(within, kind, tag, all_, json_, calendar, as_of, tz)

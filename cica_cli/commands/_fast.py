@@ -1,0 +1,177 @@
+"""``cica upcoming`` and ``cica next`` without Typer, for shell prompts, status bars and cron.
+
+Importing Typer and letting it coerce each option (it builds a pydantic adapter per option)
+costs more than everything else ``cica next`` does with a cached calendar. So ``cli.main`` first
+offers the arguments to ``run``: when they are one of these two commands with nothing but their
+own options, written plainly (``--as-of 2024-06-27``, ``--as-of=2024-06-27``, ``-c FILE``,
+``--json``), the command runs here; anything else (help, a misspelt or repeated option, a value
+that starts with ``-``, a directory as the calendar...) returns False, and Typer handles it, error
+messages included. The Typer commands in ``upcoming`` and ``next_`` call the same functions, and
+a test checks that the options below are exactly theirs.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ._runtime import clock, display_zone, open_calendar, say, stdout_console, write_out
+
+#: option -> (parameter, how it takes a value): "flag", "value" (once) or "multiple".
+OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "upcoming": {
+        "--within": ("within", "value"),
+        "-w": ("within", "value"),
+        "--kind": ("kind", "multiple"),
+        "-k": ("kind", "multiple"),
+        "--tag": ("tag", "multiple"),
+        "-t": ("tag", "multiple"),
+        "--all": ("all_", "flag"),
+        "-a": ("all_", "flag"),
+        "--json": ("json_", "flag"),
+        "--calendar": ("calendar", "value"),
+        "-c": ("calendar", "value"),
+        "--as-of": ("as_of", "value"),
+        "--tz": ("tz", "value"),
+    },
+    "next": {
+        "--json": ("json_", "flag"),
+        "--calendar": ("calendar", "value"),
+        "-c": ("calendar", "value"),
+        "--as-of": ("as_of", "value"),
+        "--tz": ("tz", "value"),
+    },
+}
+
+
+def run(args: list[str]) -> bool:
+    """Run ``args`` if they are a plain ``upcoming`` or ``next``; False to leave them to Typer."""
+    parsed = parse(args)
+    if parsed is None:
+        return False
+    command, values = parsed
+    if command == "next":
+        show_next(**values)
+    else:
+        show_upcoming(**values)
+    return True
+
+
+def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
+    """The command and its parameters, or None for anything Typer should see."""
+    if not args or args[0] not in OPTIONS:
+        return None
+    spec = OPTIONS[args[0]]
+    values: dict[str, Any] = {}
+    rest = iter(args[1:])
+    for token in rest:
+        name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name not in spec:
+            return None
+        param, takes = spec[name]
+        if takes == "flag":
+            if eq:
+                return None
+            values[param] = True
+            continue
+        value = inline if eq else next(rest, None)
+        if value is None or (not eq and value.startswith("-")):
+            return None
+        if takes == "multiple":
+            values.setdefault(param, []).append(value)
+        elif param in values:
+            return None  # given twice: let Typer decide
+        else:
+            values[param] = value
+    calendar = values.get("calendar")
+    if isinstance(calendar, str):
+        if not _plain_file_path(calendar):
+            return None
+        values["calendar"] = Path(calendar)
+    return args[0], values
+
+
+def _plain_file_path(text: str) -> bool:
+    """True unless Typer would reject ``text`` as ``--calendar`` (a directory, unreadable)."""
+    if not text:
+        return False
+    try:
+        st = os.stat(text)
+    except OSError:
+        return True  # missing: the calendar lookup reports it
+    return not stat.S_ISDIR(st.st_mode) and os.access(text, os.R_OK)
+
+
+def show_upcoming(
+    within: str | None = None,
+    kind: list[str] | None = None,
+    tag: list[str] | None = None,
+    all_: bool = False,
+    json_: bool = False,
+    calendar: Path | None = None,
+    as_of: str | None = None,
+    tz: str | None = None,
+) -> None:
+    """What ``cica upcoming`` does (see ``upcoming.upcoming`` for the options)."""
+    from ..agenda import build_agenda
+    from ..dates import OffsetError, parse_offset
+
+    if kind:
+        from ..model import KINDS
+
+        for k in kind:
+            if k not in KINDS:
+                raise UsageError(f"--kind: unknown kind {k!r}; one of: {', '.join(KINDS)}")
+    try:
+        span = parse_offset(within) if within else None
+    except OffsetError as err:
+        raise UsageError(f"--within: {err}") from err
+    schedule = open_calendar(calendar).schedule
+    zone = display_zone(tz, schedule.settings.timezone)
+    now = clock(as_of, zone)
+    items = build_agenda(
+        schedule, now, within=span, kinds=kind or (), tags=tag or (), include_past=all_
+    )
+    from .. import render
+
+    if json_:
+        write_out(render.agenda_json(items, now, schedule.settings.name))
+        return
+    if not items:
+        filtered = bool(kind or tag or within)
+        say(
+            "Nothing matches those filters."
+            if filtered and schedule.events
+            else render.nothing_upcoming(schedule, now.date())
+        )
+        return
+    title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
+    console = stdout_console()
+    console.print(render.agenda_table(items, zone, title, console.width))
+
+
+def show_next(
+    json_: bool = False,
+    calendar: Path | None = None,
+    as_of: str | None = None,
+    tz: str | None = None,
+) -> None:
+    """What ``cica next`` does (see ``next_.next_`` for the options)."""
+    import json
+
+    from ..agenda import build_agenda, next_item
+    from ..render import item_dict, next_line, nothing_upcoming
+
+    schedule = open_calendar(calendar).schedule
+    zone = display_zone(tz, schedule.settings.timezone)
+    now = clock(as_of, zone)
+    item = next_item(build_agenda(schedule, now))
+    if item is None:
+        if json_:
+            write_out("null")
+        say(nothing_upcoming(schedule, now.date()))
+        return
+    write_out(json.dumps(item_dict(item), ensure_ascii=False) if json_ else next_line(item, zone))
