@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from dateutil.relativedelta import relativedelta
+if TYPE_CHECKING:
+    from dateutil.relativedelta import relativedelta
 
 Point = dt.date | dt.datetime
 Edge = Literal["start", "end"]
@@ -69,6 +70,8 @@ def parse_offset(text: str) -> Offset:
     >>> parse_offset("2 weeks").delta.days
     14
     """
+    from dateutil.relativedelta import relativedelta  # here: `cica next` never needs it
+
     raw = " ".join(text.split())
     low = raw.lower()
     iso = _ISO.match(raw.upper())

@@ -7,7 +7,6 @@ monkeypatching, and writes its precedence as numbered steps.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
 from .errors import CalendarNotFoundError
@@ -18,6 +17,11 @@ _PACKAGED = Path("<packaged>")  # sentinel: "use the calendar shipped with cica"
 
 def packaged_calendar() -> Path:
     """The CICA 2024 calendar shipped inside the package (works from a wheel too)."""
+    beside = Path(__file__).with_name("data") / CALENDAR_FILENAME
+    if beside.is_file():  # installed as files, as pip does: no need for importlib.resources
+        return beside
+    from importlib import resources
+
     return Path(str(resources.files("cica_cli") / "data" / CALENDAR_FILENAME))
 
 
