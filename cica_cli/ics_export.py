@@ -176,6 +176,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
     def lines(self) -> Iterator[str]:
+        # Properties, then sub-components: the order RFC 5545's ABNF requires (fix 10).
         yield f"BEGIN:{self.name}"
         yield from self.props
         for child in self.children:

@@ -557,6 +557,11 @@ def test_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
     assert outputs[0].startswith(b"BEGIN:VCALENDAR\r\n") and outputs[0].endswith(b"\r\n")
 
 
+def test_events_come_in_file_order(every: bytes) -> None:
+    ids = re.findall(r"^\[events\.([\w-]+)\]", EVERY_FEATURE, re.MULTILINE)
+    assert list(vevents(every)) == ids
+
+
 def test_source_date_epoch_sets_every_dtstamp(every: bytes) -> None:
     stamps = {line for line in logical_lines(every) if line.startswith("DTSTAMP")}
     assert stamps == {"DTSTAMP:20240601T000000Z"}
