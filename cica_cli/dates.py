@@ -116,16 +116,45 @@ def apply_offset(point: Point, offset: Offset, holidays: frozenset[dt.date]) -> 
         if offset.working_days:
             moved = add_working_days(local.date(), offset.working_days, holidays)
             local = dt.datetime.combine(moved, local.time())
-        shifted: dt.datetime = local + offset.delta
+        shifted = _plus(local, offset.delta)
+        assert isinstance(shifted, dt.datetime)
         return shifted.replace(tzinfo=zone)
     day = point
     if offset.working_days:
         day = add_working_days(day, offset.working_days, holidays)
     if offset.has_time:
         raise OffsetError(f"'{offset.text}' has a time part, but this is a whole-day date")
-    result = day + offset.delta
+    result = _plus(day, offset.delta)
     assert isinstance(result, dt.date)
     return result
+
+
+def _plus(point: Point, delta: relativedelta) -> Point:
+    """``point + delta``; a delta of days and time only is a plain ``timedelta`` (much faster)."""
+    d = delta
+    if (
+        d.years
+        or d.months
+        or d.leapdays
+        or d.weekday is not None
+        or d.year is not None
+        or d.month is not None
+        or d.day is not None
+        or d.hour is not None
+        or d.minute is not None
+        or d.second is not None
+        or d.microsecond is not None
+    ):
+        moved: Point = point + delta
+        return moved
+    step = dt.timedelta(
+        days=d.days,
+        hours=d.hours,
+        minutes=d.minutes,
+        seconds=d.seconds,
+        microseconds=d.microseconds,
+    )
+    return point + step
 
 
 @dataclass(frozen=True, slots=True)
