@@ -1,0 +1,236 @@
+"""The cache of resolved calendars: a hit is exactly the loaded schedule; anything odd is a miss."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cica_cli import cache
+from cica_cli.loader import load
+from cica_cli.schedule import Schedule
+
+from .conftest import SHIPPED, Result
+
+Cica = Callable[..., Result]
+
+#: Every kind of value the cache has to give back exactly.
+TRICKY = r'''
+[calendar]
+name = "Tricky"
+description = "zones, gaps, folds, offsets, repeats"
+timezone = "Europe/Berlin"
+remind = ["7 days", "1 day"]
+holidays = [2024-07-08, 2024-12-25]
+
+[events.gap]
+title = "At 02:30 on the night clocks go forward (no such time in Berlin)"
+date = 2024-03-31T02:30:00
+
+[events.fold]
+title = "At 02:30 on the night clocks go back (twice that time in Berlin)"
+date = 2024-10-27T02:30:00
+repeat = "FREQ=YEARLY;COUNT=3"
+
+[events.fold-later]
+title = "The second 02:30 of that night"
+date = 2024-10-27T01:30:00Z
+
+[events.offset]
+title = "Given with a UTC offset"
+date = 2024-06-27T10:00:00+05:00
+timezone = "Asia/Almaty"
+
+[events.as-text]
+title = "A date written as text"
+date = "2024-06-27"
+tags = ["a", "b"]
+remind = []
+
+[events.span]
+title = "Silence procedure"
+kind = "procedure"
+start = "offset"
+duration = "10 working days"
+status = "done"
+
+[events.chain]
+title = "Due before the procedure ends"
+kind = "deadline"
+date = "span.end - 3 working days"
+remind = ["2 weeks"]
+
+[events.weekly]
+title = "Weekly call"
+start = 2024-07-01T10:00:00
+duration = "90 min"
+timezone = "Asia/Baku"
+repeat = "FREQ=WEEKLY;COUNT=10"
+location = "Baku"
+description = """Two
+lines"""
+source = "https://example.org/"
+
+[events.period]
+title = "Action plan"
+kind = "period"
+start = 2024-01-01
+end = 2024-12-31
+status = "cancelled"
+'''
+
+
+def _snapshot(schedule: Schedule) -> Any:
+    """Everything observable about a schedule, types, zones and folds included."""
+
+    def point(value: object) -> object:
+        if isinstance(value, dt.datetime):
+            zone = getattr(value.tzinfo, "key", value.tzinfo)
+            return ("datetime", value.replace(tzinfo=None).isoformat(), value.fold, str(zone))
+        return (type(value).__name__, value)
+
+    def event(e: Any) -> object:
+        names = cache.CachedEvent._fields
+        return {n: point(getattr(e, n)) if n in ("date", "start", "end") else getattr(e, n)
+                for n in names}  # fmt: skip
+
+    s = schedule.settings
+    settings = [getattr(s, n) for n in cache.CachedSettings._fields]
+    events = [
+        (r.id, event(r.event), r.zone_name, point(r.start), point(r.end), dict(r.computed),
+         r.depends_on)
+        for r in schedule.events.values()
+    ]  # fmt: skip
+    return settings, events, schedule.dependents
+
+
+@pytest.mark.parametrize("text", [TRICKY, SHIPPED.read_text(encoding="utf-8")])
+def test_a_hit_is_exactly_the_loaded_schedule(
+    text: str, write_calendar: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = write_calendar(text)
+    loaded = load(path).schedule
+    miss = cache.load_schedule(path, tmp_path / "cache")
+    hit = cache.load_schedule(path, tmp_path / "cache")
+    assert isinstance(hit.settings, cache.CachedSettings)  # it did come from the cache
+    assert _snapshot(loaded) == _snapshot(miss) == _snapshot(hit)
+
+
+COMMANDS = [
+    ("upcoming", "--as-of", "2024-06-27"),
+    ("upcoming", "--as-of", "2024-03-31T01:00", "--all", "--json"),
+    ("upcoming", "--as-of", "2024-10-26", "--within", "30d", "--tz", "UTC"),
+    ("next", "--as-of", "2024-07-03"),
+    ("next", "--as-of", "2024-10-27T02:45", "--json"),
+    ("show", "fold", "--as-of", "2024-10-27", "--json"),
+    ("show", "chain", "--as-of", "2024-06-27"),
+    ("timeline", "--as-of", "2024-07-01"),
+    ("validate",),
+    ("export", "-o", "-"),
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_commands_print_the_same_from_the_cache(
+    args: tuple[str, ...],
+    cica: Cica,
+    write_calendar: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719475200")
+    monkeypatch.setenv("COLUMNS", "120")
+    path = write_calendar(TRICKY)
+    first = cica(*args, "-c", str(path))  # a miss: loads and fills the cache
+    assert _entries(), "the cache was not filled"
+    second = cica(*args, "-c", str(path))
+    assert first.code == 0, first.err
+    assert second == first
+
+
+def _entries() -> list[Path]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "cica"
+    return sorted(folder.glob("*.json")) if folder.exists() else []
+
+
+def test_an_edited_calendar_is_read_again(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(TRICKY)
+    assert "Weekly call" in cica("next", "-c", str(path), "--as-of", "2024-07-03").out
+    path.write_text(TRICKY.replace("Weekly call", "Daily call"), encoding="utf-8")
+    assert "Daily call" in cica("next", "-c", str(path), "--as-of", "2024-07-03").out
+    assert len(_entries()) == 1  # one entry per calendar file, replaced
+
+
+def test_other_code_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache.cache_key(b"same bytes")
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    cache._fingerprint.cache_clear()
+    try:
+        assert cache.cache_key(b"same bytes") != before
+    finally:
+        monkeypatch.undo()
+        cache._fingerprint.cache_clear()
+    assert cache.cache_key(b"same bytes") == before
+    assert cache.cache_key(b"other bytes") != before
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda key, body: b"",
+        lambda key, body: key + b"\n" + body[: len(body) // 2],  # truncated
+        lambda key, body: key + b"\n" + b'{"settings": 1}',  # foreign
+        lambda key, body: b"0" * 64 + b"\n" + body,  # another key
+        lambda key, body: key + b"\n\xff\xfe",  # not UTF-8
+    ],
+)
+def test_a_damaged_entry_is_a_miss_and_is_rewritten(
+    damage: Callable[[bytes, bytes], bytes],
+    cica: Cica,
+    write_calendar: Callable[[str], Path],
+) -> None:
+    path = write_calendar(TRICKY)
+    args = ("upcoming", "--json", "--all", "-c", str(path), "--as-of", "2024-06-27")
+    good = cica(*args)
+    [entry] = _entries()
+    key, body = entry.read_bytes().split(b"\n", 1)
+    entry.write_bytes(damage(key, body))
+    assert cica(*args) == good
+    assert entry.read_bytes() == key + b"\n" + body
+
+
+def test_no_usable_cache_folder_is_no_cache(
+    cica: Cica,
+    write_calendar: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # cica/ cannot be created under a file
+    path = write_calendar(TRICKY)
+    for _ in range(2):
+        result = cica("next", "-c", str(path), "--as-of", "2024-07-03")
+        assert result.code == 0 and "Weekly call" in result.out
+
+
+def test_a_calendar_with_problems_is_never_cached(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(TRICKY.replace('date = "span.end', 'date = "spam.end'))
+    for _ in range(2):
+        result = cica("next", "-c", str(path))
+        assert result.code == 65 and "unknown event 'spam'" in result.err
+    assert _entries() == []
+
+
+def test_entries_are_private(cica: Cica, write_calendar: Callable[[str], Path]) -> None:
+    cica("next", "-c", str(write_calendar(TRICKY)), "--as-of", "2024-07-03")
+    [entry] = _entries()
+    assert entry.stat().st_mode & 0o077 == 0
+    assert entry.parent.stat().st_mode & 0o077 == 0

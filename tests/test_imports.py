@@ -1,0 +1,87 @@
+"""What `cica upcoming`, `cica next` and `cica validate` import (issue 5): about imports, not time.
+
+Each command runs in a fresh interpreter that then lists ``sys.modules``. None of them may load
+what export and reminders need (``ics``, ``smtplib``, ``sqlite3``, the mail-writing parts of
+``email``, or the cica modules built on them). With the cache of resolved calendars filled,
+``upcoming`` and ``next`` load no ``email`` at all, nor pydantic or Typer (and ``next`` not Rich).
+
+Whenever pydantic builds a validator (a calendar that is not cached yet, or any command that
+goes through Typer, which coerces its options with pydantic), pydantic looks for plugins with
+``importlib.metadata``, and that imports a few ``email`` modules to read package metadata. That
+is allowed, and only that: the test checks that ``importlib.metadata`` is then loaded as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NEVER = {
+    "ics",
+    "smtplib",
+    "sqlite3",
+    "email.policy",
+    "email.headerregistry",
+    "email.generator",
+    "email.mime",
+    "cica_cli.ics_export",
+    "cica_cli.mailer",
+    "cica_cli.mail_message",
+    "cica_cli.reminders",
+    "cica_cli.state",
+}
+COMMANDS = {
+    "upcoming": ["upcoming", "--as-of", "2024-06-27"],
+    "next": ["next", "--as-of", "2024-06-27"],
+    "validate": ["validate"],
+}
+_PROGRAM = """
+import json, sys
+from cica_cli.cli import main
+out, args = sys.argv[1], sys.argv[2:]
+try:
+    main(args)
+except SystemExit as exit_:
+    assert not exit_.code, exit_.code
+with open(out, "w") as handle:
+    json.dump(sorted(sys.modules), handle)
+"""
+
+
+def _modules(args: list[str], tmp_path: Path) -> set[str]:
+    """The modules loaded by ``cica ARGS`` run in a new interpreter."""
+    out = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", _PROGRAM, str(out), *args],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ),  # the isolated HOME and XDG folders of conftest
+    )
+    return set(json.loads(out.read_text(encoding="utf-8")))
+
+
+def _loaded(modules: set[str], name: str) -> bool:
+    return name in modules or any(m.startswith(name + ".") for m in modules)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_no_export_or_mail_modules_cold_or_warm(command: str, tmp_path: Path) -> None:
+    for run in ("cold", "warm"):
+        modules = _modules(COMMANDS[command], tmp_path)
+        assert not [n for n in NEVER if _loaded(modules, n)], (command, run)
+        if "email" in modules:
+            assert "importlib.metadata" in modules, (command, run)
+
+
+@pytest.mark.parametrize("command", ["upcoming", "next"])
+def test_no_email_pydantic_or_typer_with_a_warm_cache(command: str, tmp_path: Path) -> None:
+    _modules(COMMANDS[command], tmp_path)  # fills the cache
+    modules = _modules(COMMANDS[command], tmp_path)
+    for name in ("email", "pydantic", "typer", "tomllib", *NEVER):
+        assert not _loaded(modules, name), (command, name)
+    assert _loaded(modules, "rich") == (command == "upcoming")
