@@ -126,6 +126,8 @@ def build_agenda(
     horizon = apply_offset(today, within, schedule.holidays) if within is not None else None
     assert horizon is None or not isinstance(horizon, dt.datetime)
     kind_set, tag_set = frozenset(kinds), frozenset(tags)
+    zone = as_of.tzinfo
+    assert zone is not None, "as_of must be aware"
     items: list[Item] = []
     for event in schedule.events.values():
         ev = event.event
@@ -134,9 +136,9 @@ def build_agenda(
         if tag_set and not tag_set.intersection(ev.tags):
             continue
         for start, end in occurrences(event, today, horizon, include_past):
+            if horizon is not None and _day(start, zone) > horizon:
+                continue  # (the item's start_day) checked before building the item
             item = make_item(event, start, end, as_of)
-            if horizon is not None and item.start_day > horizon:
-                continue
             if include_past or _still_relevant(item):
                 items.append(item)
     items.sort(key=lambda i: i.sort_key)
