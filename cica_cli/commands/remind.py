@@ -59,7 +59,7 @@ def remind(
         list[str] | None,
         typer.Option(
             "--to",
-            help="Recipient (repeatable; each gets one digest). Default: [reminders] to.",
+            help="Recipient (repeatable; each gets one digest). Default: reminders.to in config.toml.",
             metavar="ADDR",
             show_default=False,
         ),
@@ -68,7 +68,7 @@ def remind(
         str | None,
         typer.Option(
             "--from",
-            help="Sender: a real mailbox, bounces go there. Default: [reminders] from.",
+            help="Sender: a real mailbox, bounces go there. Default: reminders.from in config.toml.",
             metavar="ADDR",
             show_default=False,
         ),
@@ -77,7 +77,7 @@ def remind(
         list[str] | None,
         typer.Option(
             "--lead",
-            help="Lead time (repeatable): 30d, 7d, 1d, 2 weeks. Default: [reminders] lead, "
+            help="Lead time (repeatable): 30d, 7d, 1d, 2 weeks. Default: reminders.lead in config.toml, "
             "else the calendar's `remind`; an event's own `remind` always wins.",
             metavar="SPAN",
             show_default=False,
