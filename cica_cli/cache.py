@@ -151,7 +151,8 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(key.encode() + b"\n" + text.encode())
+            handle.write(key.encode() + b"\n")
+            handle.write(text.encode())
         os.replace(tmp, entry)
     except Exception:  # a cache that cannot be written is no cache: the answer stands
         with contextlib.suppress(OSError):
