@@ -377,12 +377,35 @@ def machine() -> list[str]:
         except metadata.PackageNotFoundError:
             continue
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    code = _code_version()
     return [
+        *([f"- Code: {code}"] if code else []),
         f"- CPU: {cpu}, {os.cpu_count()} logical cores; load average at the end {load}",
         f"- OS: {platform.platform()}",
         f"- Python: {platform.python_implementation()} {platform.python_version()}",
         f"- Packages: {', '.join(versions)}",
     ]
+
+
+def _code_version() -> str:
+    """The git commit of the benchmarked checkout, if it is one (and whether it was edited)."""
+    try:
+        root = HERE.parent
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "cica_cli"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f"commit {commit}" + (" with uncommitted changes in cica_cli/" if dirty else "")
 
 
 def _cica_command(python: str) -> list[str]:
