@@ -1,17 +1,12 @@
-"""A resolved schedule -> RFC 5545 bytes, built with the ``ics`` package (0.7 line).
+"""A resolved schedule -> RFC 5545 bytes: the public API, and building with ``ics`` (0.7 line).
 
 ``ics`` builds the calendar and its events; where ics 0.7.3 falls short of RFC 5545 cica fixes
-the result, and every such fix lives in the section "Where ics 0.7.3 falls short" below (the
-numbers refer to the table in ``notes/ics-0.7.3.md``). Nothing here reads the clock or the
-environment: the time stamp and the previous export are arguments, so the same calendar, stamp
-and previous file always give the same bytes.
-
-Revisions (SEQUENCE and LAST-MODIFIED) need a memory of what subscribers were sent. cica keeps
-none of its own: the memory is the previous export itself. Each event's content (every line but
-DTSTAMP, SEQUENCE and LAST-MODIFIED) is compared with the same UID's content in the file being
-replaced; unchanged keeps its SEQUENCE and LAST-MODIFIED, changed gets SEQUENCE + 1 and a newer
-LAST-MODIFIED. That is monotonic (a content hash folded into a number would not be), needs no
-state that a CI runner or a second machine would lack, and travels with the published file.
+the result, and every such fix is listed in ``ics_conform`` under "Where ics 0.7.3 falls short"
+(the numbers refer to the table in ``notes/ics-0.7.3.md``; the fixes made while building are
+marked "fix N" here). VTIMEZONEs come from ``ics_vtimezone``, SEQUENCE and LAST-MODIFIED from
+``ics_revisions``. ``ics`` is imported only inside the functions that export, never when this
+module is. Nothing here reads the clock or the environment: the time stamp and the previous
+export are arguments, so the same calendar, stamp and previous file always give the same bytes.
 """
 
 from __future__ import annotations
@@ -21,14 +16,27 @@ import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
 from .dates import Offset, Point, parse_offset
-from .schedule import Resolved, Schedule, build_rule
-from .tz import get_zone
+from .ics_conform import _Built, _conform, _emit, _text, _url, normalize_text
+from .ics_revisions import Revision, _revisions
+from .ics_vtimezone import _vtimezone, _vtimezone_span
+from .schedule import Resolved, Schedule
+
+__all__ = [
+    "ExportOptions",
+    "Revision",
+    "default_filename",
+    "export_ics",
+    "feed_name",
+    "normalize_text",
+    "select_events",
+    "stable_uid",
+]
 
 UTC = dt.UTC
 
@@ -48,14 +56,6 @@ class ExportOptions:
     start: dt.date | None = None  # only events with an occurrence on or after this day
     end: dt.date | None = None  # ... and on or before this day
     alarms: tuple[Offset, ...] | None = None  # None: each event's own lead times; (): none
-
-
-@dataclass(frozen=True)
-class Revision:
-    """What a subscriber needs to tell a changed event from an unchanged one."""
-
-    sequence: int
-    last_modified: dt.datetime  # UTC
 
 
 def feed_name(schedule: Schedule, options: ExportOptions) -> str:
@@ -138,7 +138,7 @@ def export_ics(
     ``stamp`` (aware) becomes every DTSTAMP and the LAST-MODIFIED of new or changed events: pass
     ``SOURCE_DATE_EPOCH`` or the calendar file's modification time, never "now", so that an
     unchanged calendar exports to the same bytes. ``previous`` is the export being replaced, if
-    any: it is where SEQUENCE and LAST-MODIFIED are remembered (see the module docstring).
+    any: it is where SEQUENCE and LAST-MODIFIED are remembered (see ``ics_revisions``).
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be an aware datetime")
@@ -147,47 +147,13 @@ def export_ics(
     name = feed_name(schedule, options)
     # First without revisions, to see what each event's content is; then with them.
     draft = _build(schedule, events, name, options, stamp, {})
-    before = _previous_revisions(previous) if previous else {}
-    revisions: dict[str, Revision] = {}
-    for uid, node in draft.events.items():
-        fingerprint = _fingerprint(node)
-        old = before.get(uid)
-        if old is None:
-            revisions[uid] = Revision(0, stamp)
-        elif old[0] == fingerprint:
-            revisions[uid] = old[1]
-        else:
-            later = max(stamp, old[1].last_modified + dt.timedelta(seconds=1))
-            revisions[uid] = Revision(old[1].sequence + 1, later)
+    revisions = _revisions(draft.events, previous, stamp)
     return _emit(_build(schedule, events, name, options, stamp, revisions).root)
 
 
 # --------------------------------------------------------------------------------------------
 # Building with ics
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Node:
-    """One component: its content lines (unfolded) and its sub-components."""
-
-    name: str
-    props: list[str] = field(default_factory=list)
-    children: list[_Node] = field(default_factory=list)
-
-    def lines(self) -> Iterator[str]:
-        # Properties, then sub-components: the order RFC 5545's ABNF requires (fix 10).
-        yield f"BEGIN:{self.name}"
-        yield from self.props
-        for child in self.children:
-            yield from child.lines()
-        yield f"END:{self.name}"
-
-
-@dataclass
-class _Built:
-    root: _Node
-    events: dict[str, _Node]  # UID -> VEVENT, in export order
 
 
 def _build(
@@ -250,11 +216,11 @@ def _build(
                 item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
         cal.events.add(item)
 
-    zones = [_vtimezone(z, evs) for z, evs in sorted(zoned.items())]
+    zones = [_vtimezone(z, evs, _escape) for z, evs in sorted(zoned.items())]
     if not events:
         # RFC 5545 wants at least one component; an empty feed must still be valid so that
         # subscribers drop what it no longer holds. A VTIMEZONE of the calendar's zone is one.
-        zones = [_vtimezone_span(settings.timezone, stamp, stamp, open_ended=False)]
+        zones = [_vtimezone_span(settings.timezone, stamp, stamp, open_ended=False, escape=_escape)]
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
@@ -401,389 +367,8 @@ def _triggers(event: Resolved, schedule: Schedule, options: ExportOptions) -> li
     return sorted(triggers)
 
 
-# --------------------------------------------------------------------------------------------
-# Where ics 0.7.3 falls short of RFC 5545: every fix, in one place
-# --------------------------------------------------------------------------------------------
-# Fixes made while building (above), each marked "fix N" where it happens:
-#   5  DTSTAMP: ics writes one only from `created=`; cica passes the stable UTC stamp.
-#   6  UID: ics makes a random uuid4 per run; cica passes stable_uid() (calendar + event id).
-#   7  PRODID: `creator=` gives the -//cica//cica X.Y//EN form.
-#   8  Time zones: ics writes every DATE-TIME in UTC and has no VTIMEZONE. A single timed event
-#      is written in UTC (the instant is right in every client, whatever its tz database says:
-#      Kazakhstan's 2024 change is missing from older ones). A *repeating* timed event needs
-#      its zone, or "every Monday 10:00" drifts an hour at each DST change: cica writes
-#      DTSTART;TZID=... itself and adds the VTIMEZONE (built from tzdata, _vtimezone below), so
-#      there is never a TZID without its VTIMEZONE. Naive datetimes never reach ics.
-#   9  All-day items from plain dates with an explicit exclusive DTEND (_set_all_day).
-#   11 METHOD in `extra` so that it precedes the components (ics puts `cal.method` last).
-#   12 X-WR-CALNAME, NAME, X-WR-CALDESC escaped by cica (ics passes `extra` through as is).
-#   14 CATEGORIES written in a fixed order; the events re-ordered to file order (_conform).
-# Fixes made here, on what ics wrote:
-#   2  CRLF after END:VCALENDAR (ics joins lines with CRLF but ends without one).
-#   3  Lines folded at 75 octets, never inside a UTF-8 character (ics never folds).
-#   4a CR in text: ics writes a CR as "\r", which is no TEXT escape (parsers show a literal \r);
-#      _text() turns CRLF and CR into LF before ics sees the text, and drops the other control
-#      characters, which RFC 5545 TEXT cannot hold at all (TAB stays).
-#   4b URL: ics escapes "," and ";" in URL as if it were TEXT, which breaks the link in vobject,
-#      ical and ical.js; cica adds URL as a raw content line, percent-encoding only what a URI
-#      cannot contain (so a hostile `source` cannot break the line either).
-#   10 VALARM placement: ics writes alarms before DTSTART and the other properties; RFC 5545's
-#      ABNF puts every property before the sub-components and Outlook 365 rejects the other
-#      order. _conform() moves properties first in every component.
-#   -  TRIGGER in days: ics writes a 7-day lead as -P1W; valid, but cica writes -P7D, the lead
-#      time as users wrote and will see it.
-#   13 UTF-8 without BOM, written as bytes (never text mode, which would apply the locale and,
-#      on Windows, turn CRLF into CRCRLF).
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_URI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved marks
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
-
-#: Property order in the output: readable, and fixed whatever order ics used.
-_ORDER = {
-    "VCALENDAR": ("VERSION", "PRODID", "CALSCALE", "METHOD", "NAME", "X-WR-CALNAME"),
-    "VEVENT": (
-        "UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "DTSTART", "DTEND", "RRULE", "SUMMARY",
-        "LOCATION", "DESCRIPTION", "URL", "CATEGORIES", "STATUS", "TRANSP",
-    ),
-    "VALARM": ("ACTION", "TRIGGER", "DESCRIPTION"),
-}  # fmt: skip
-_REVISION_PROPS = frozenset({"DTSTAMP", "SEQUENCE", "LAST-MODIFIED"})
-
-
-def normalize_text(value: str) -> str:
-    """Text as it will read back from the file (fix 4a): line breaks as LF, no control chars."""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _text(value: str) -> str:
-    return normalize_text(value)
-
-
 def _escape(value: str) -> str:
     """RFC 5545 TEXT escaping (3.3.11) of normalised text, for lines cica writes itself."""
     from ics.utils import escape_string
 
     return str(escape_string(normalize_text(value)))
-
-
-def _url(source: str | None) -> str | None:
-    """``source`` as a raw URI value (fix 4b), or None when it is not a URL."""
-    if not source or not _SCHEME.match(source.strip()):
-        return None
-    from urllib.parse import quote
-
-    return quote(source.strip(), safe=_URI_SAFE)
-
-
-def _conform(text: str, order: Sequence[str], zones: Sequence[list[str]]) -> _Built:
-    """What ics wrote, as components: properties first, fixed order, VTIMEZONEs added."""
-    if "\n" in text.replace("\r\n", "") or "\r" in text.replace("\r\n", ""):
-        # Every value was normalised and escaped; a bare CR or LF would be an injection.
-        raise AssertionError("bare line break in serialised calendar")
-    root = _tree(text.split("\r\n"))
-    position = {uid: i for i, uid in enumerate(order)}
-    events: dict[str, _Node] = {}
-    for node in _walk(root):
-        names = _ORDER.get(node.name, ())
-        node.props.sort(key=lambda line, names=names: _rank(names, line))  # type: ignore[misc]
-        if node.name == "VALARM":
-            node.props = [_trigger_in_days(p) for p in node.props]
-    for child in root.children:
-        if child.name == "VEVENT":
-            events[_value_of(child, "UID") or ""] = child
-    ordered = sorted(events.values(), key=lambda n: position.get(_value_of(n, "UID") or "", 0))
-    others = [c for c in root.children if c.name != "VEVENT"]
-    root.children = [*(_tree(z) for z in zones), *others, *ordered]
-    return _Built(root, {_value_of(n, "UID") or "": n for n in ordered})
-
-
-def _tree(lines: Iterable[str]) -> _Node:
-    stack: list[_Node] = []
-    root: _Node | None = None
-    for line in lines:
-        if not line:
-            continue
-        upper = line.upper()
-        if upper.startswith("BEGIN:"):
-            node = _Node(line[6:].upper())
-            if stack:
-                stack[-1].children.append(node)
-            else:
-                root = node
-            stack.append(node)
-        elif upper.startswith("END:"):
-            stack.pop()
-        elif stack:
-            stack[-1].props.append(line)
-    if root is None:
-        raise ValueError("no component")
-    return root
-
-
-def _walk(node: _Node) -> Iterator[_Node]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
-
-
-def _prop_name(line: str) -> str:
-    return re.split(r"[;:]", line, maxsplit=1)[0].upper()
-
-
-def _value_of(node: _Node, name: str) -> str | None:
-    for line in node.props:
-        if _prop_name(line) == name:
-            return line.split(":", 1)[1] if ":" in line else ""
-    return None
-
-
-def _rank(names: tuple[str, ...], line: str) -> int:
-    name = _prop_name(line)
-    return names.index(name) if name in names else len(names)
-
-
-def _trigger_in_days(line: str) -> str:
-    if _prop_name(line) != "TRIGGER" or ";" in line.split(":", 1)[0]:
-        return line
-    return "TRIGGER:" + _duration(_read_duration(line.split(":", 1)[1]))
-
-
-def _read_duration(text: str) -> dt.timedelta:
-    m = re.fullmatch(r"([+-]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", text)
-    if m is None:
-        raise ValueError(f"not a duration: {text!r}")
-    w, d, h, mi, s = (int(g) if g else 0 for g in m.groups()[1:])
-    delta = dt.timedelta(weeks=w, days=d, hours=h, minutes=mi, seconds=s)
-    return -delta if m.group(1) == "-" else delta
-
-
-def _duration(delta: dt.timedelta) -> str:
-    """RFC 5545 DURATION in days and time: ``-P7D``, ``-PT2H``, ``PT0S``."""
-    sign = "-" if delta < dt.timedelta(0) else ""
-    total = abs(int(delta.total_seconds()))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    clock = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
-    text = (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
-    return f"{sign}P{text}" if text else "PT0S"
-
-
-def _fold(line: str) -> Iterator[bytes]:
-    """One content line as physical lines of at most 75 octets (fix 3).
-
-    Breaks fall between characters, never inside a UTF-8 sequence; each continuation starts
-    with a space, which counts towards its 75 octets.
-    """
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        yield data
-        return
-    chunk = bytearray()
-    limit = 75
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(chunk) + len(encoded) > limit:
-            yield bytes(chunk)
-            chunk = bytearray(b" ")
-            limit = 75
-        chunk += encoded
-    yield bytes(chunk)
-
-
-def _emit(root: _Node) -> bytes:
-    # Fixes 2, 3 and 13: every line (the last too) ends in CRLF, folded, UTF-8 without BOM.
-    return b"".join(part + b"\r\n" for line in root.lines() for part in _fold(line))
-
-
-# --------------------------------------------------------------------------------------------
-# Revisions: what the previous export said
-# --------------------------------------------------------------------------------------------
-
-
-def _fingerprint(node: _Node) -> str:
-    """A digest of everything an event says except when it was stamped and its revision."""
-    lines = [p for p in node.props if _prop_name(p) not in _REVISION_PROPS]
-    for child in node.children:
-        lines.extend(child.lines())
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-
-
-def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
-    """UID -> (fingerprint, revision) from a previous export; {} if it cannot be read."""
-    try:
-        text = data.decode("utf-8")
-        root = _tree(re.sub(r"\r\n[ \t]", "", text).split("\r\n"))
-    except (UnicodeDecodeError, ValueError, IndexError):
-        return {}
-    found: dict[str, tuple[str, Revision]] = {}
-    for node in root.children:
-        if node.name != "VEVENT":
-            continue
-        uid = _value_of(node, "UID")
-        try:
-            sequence = int(_value_of(node, "SEQUENCE") or "0")
-            modified = dt.datetime.strptime(
-                _value_of(node, "LAST-MODIFIED") or "", "%Y%m%dT%H%M%SZ"
-            ).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-        if uid:
-            found[uid] = (_fingerprint(node), Revision(sequence, modified))
-    return found
-
-
-# --------------------------------------------------------------------------------------------
-# VTIMEZONE from tzdata (fix 8)
-# --------------------------------------------------------------------------------------------
-
-_State = tuple[dt.timedelta, bool, str]  # UTC offset, is DST, abbreviation
-
-
-def _vtimezone(zone_name: str, events: Sequence[Resolved]) -> list[str]:
-    """A VTIMEZONE covering every occurrence of ``events`` (timed, repeating, in the zone)."""
-    starts = [e.start for e in events if isinstance(e.start, dt.datetime)]
-    lo = hi = min(starts)
-    open_ended = False
-    for event in events:
-        last = _last_occurrence(event)
-        if last is None:
-            open_ended = True
-        else:
-            hi = max(hi, last)
-    return _vtimezone_span(zone_name, lo, hi, open_ended)
-
-
-def _last_occurrence(event: Resolved) -> dt.datetime | None:
-    """The end of the last occurrence, or None for a rule without COUNT or UNTIL."""
-    rule_text = (event.event.repeat or "").upper()
-    if "COUNT=" not in rule_text and "UNTIL=" not in rule_text:
-        return None
-    assert isinstance(event.end, dt.datetime) and isinstance(event.start, dt.datetime)
-    starts = list(build_rule(event.event.repeat or "", event.start))
-    last = starts[-1] if starts else event.start.replace(tzinfo=None)
-    return last.replace(tzinfo=event.zone) + (event.end - event.start)
-
-
-def _vtimezone_span(name: str, lo: dt.datetime, hi: dt.datetime, open_ended: bool) -> list[str]:
-    """VTIMEZONE lines for ``name`` valid from before ``lo`` to after ``hi`` (or for ever).
-
-    Explicit observances for every transition in the span, from tzdata (so Kazakhstan's
-    2024 change is there even for a client whose own database lacks it). For an open-ended
-    rule in a zone that still changes, the yearly pattern after the span becomes RRULEs.
-    """
-    zone = get_zone(name)
-    begin = dt.datetime.combine(lo.astimezone(UTC).date(), dt.time.min, UTC) - dt.timedelta(days=1)
-    stop = hi.astimezone(UTC) + dt.timedelta(days=366)
-    first = _state(zone, begin)
-    observances = [_observance(begin, first, first)]
-    observances += [_observance(t, a, b) for t, a, b in _transitions(zone, begin, stop)]
-    if open_ended:
-        future = _transitions(zone, stop, stop + dt.timedelta(days=366 * 30))
-        rules = _yearly_rules(future)
-        if rules is not None:
-            observances += rules
-        else:  # an irregular future: spell out 30 years
-            observances += [_observance(t, a, b) for t, a, b in future]
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{name}"]
-    for obs in observances:
-        lines.extend(obs)
-    lines.append("END:VTIMEZONE")
-    return lines
-
-
-def _state(zone: dt.tzinfo, moment: dt.datetime) -> _State:
-    local = moment.astimezone(zone)
-    offset = local.utcoffset() or dt.timedelta(0)
-    return offset, bool(local.dst()), local.tzname() or ""
-
-
-def _transitions(
-    zone: dt.tzinfo, lo: dt.datetime, hi: dt.datetime
-) -> list[tuple[dt.datetime, _State, _State]]:
-    """(instant, state before, state after) of every change of offset or name in lo..hi."""
-    found = []
-    step = dt.timedelta(days=1)
-    here, state = lo, _state(zone, lo)
-    while here < hi:
-        there = here + step
-        new = _state(zone, there)
-        if new != state:
-            a, b = here, there  # bisect to the second
-            while b - a > dt.timedelta(seconds=1):
-                mid = a + (b - a) / 2
-                mid = mid.replace(microsecond=0)
-                if _state(zone, mid) == state:
-                    a = mid
-                else:
-                    b = mid
-            found.append((b, state, _state(zone, b)))
-        here, state = there, new
-    return found
-
-
-def _observance(moment: dt.datetime, before: _State, after: _State) -> list[str]:
-    kind = "DAYLIGHT" if after[1] else "STANDARD"
-    onset = (moment.astimezone(UTC) + before[0]).replace(tzinfo=None)  # local time before it
-    return [
-        f"BEGIN:{kind}",
-        f"DTSTART:{onset:%Y%m%dT%H%M%S}",
-        f"TZOFFSETFROM:{_offset(before[0])}",
-        f"TZOFFSETTO:{_offset(after[0])}",
-        *([f"TZNAME:{_escape(after[2])}"] if after[2] else []),
-        f"END:{kind}",
-    ]
-
-
-def _yearly_rules(future: list[tuple[dt.datetime, _State, _State]]) -> list[list[str]] | None:
-    """The future transitions as yearly RRULE observances, or None if they follow no rule."""
-    if not future:
-        return []
-    groups: dict[tuple[_State, _State], list[dt.datetime]] = {}
-    for moment, before, after in future:
-        groups.setdefault((before, after), []).append(
-            (moment.astimezone(UTC) + before[0]).replace(tzinfo=None)
-        )
-    weekdays = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-    rules = []
-    for (before, after), onsets in groups.items():
-        first = onsets[0]
-        years = [o.year for o in onsets]
-        if years != list(range(first.year, first.year + len(onsets))):
-            return None
-        if any((o.month, o.weekday(), o.time()) != (first.month, first.weekday(), first.time())
-               for o in onsets):  # fmt: skip
-            return None
-        if all(_days_in_month(o) - o.day < 7 for o in onsets):
-            nth = -1
-        elif len({(o.day - 1) // 7 for o in onsets}) == 1:
-            nth = (first.day - 1) // 7 + 1
-        else:
-            return None
-        kind = "DAYLIGHT" if after[1] else "STANDARD"
-        rules.append(
-            [
-                f"BEGIN:{kind}",
-                f"DTSTART:{first:%Y%m%dT%H%M%S}",
-                f"RRULE:FREQ=YEARLY;BYMONTH={first.month};BYDAY={nth}{weekdays[first.weekday()]}",
-                f"TZOFFSETFROM:{_offset(before[0])}",
-                f"TZOFFSETTO:{_offset(after[0])}",
-                *([f"TZNAME:{_escape(after[2])}"] if after[2] else []),
-                f"END:{kind}",
-            ]
-        )
-    return rules
-
-
-def _days_in_month(day: dt.datetime) -> int:
-    following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return (following - dt.timedelta(days=1)).day
-
-
-def _offset(delta: dt.timedelta) -> str:
-    sign = "-" if delta < dt.timedelta(0) else "+"
-    total = abs(int(delta.total_seconds()))
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")

@@ -24,7 +24,8 @@ import pytest
 
 from cica_cli import __version__
 from cica_cli.errors import ExitCode
-from cica_cli.ics_export import _fold, default_filename, normalize_text, stable_uid
+from cica_cli.ics_conform import _fold
+from cica_cli.ics_export import default_filename, normalize_text, stable_uid
 
 from .conftest import GOLDEN, REGEN, ROOT, SHIPPED, Result
 

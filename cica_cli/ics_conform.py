@@ -1,0 +1,227 @@
+"""What ics 0.7.3 serialised -> conforming RFC 5545 bytes: every fix cica makes, in one place.
+
+``ics_export`` builds the calendar with ``ics``; ``_conform`` here reads what ics wrote back as
+components, puts properties first and in a fixed order, writes alarm triggers in days and adds
+the VTIMEZONEs; ``_emit`` folds the lines and ends each in CRLF. The comment block below lists
+every place where ics 0.7.3 falls short of RFC 5545 (the numbers refer to the table in
+``notes/ics-0.7.3.md``), including the fixes made while building. This module never imports
+``ics``: only ``ics_export`` does, and only while exporting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------------------------
+# Where ics 0.7.3 falls short of RFC 5545: every fix, in one place
+# --------------------------------------------------------------------------------------------
+# Fixes made while building (above), each marked "fix N" where it happens:
+#   5  DTSTAMP: ics writes one only from `created=`; cica passes the stable UTC stamp.
+#   6  UID: ics makes a random uuid4 per run; cica passes stable_uid() (calendar + event id).
+#   7  PRODID: `creator=` gives the -//cica//cica X.Y//EN form.
+#   8  Time zones: ics writes every DATE-TIME in UTC and has no VTIMEZONE. A single timed event
+#      is written in UTC (the instant is right in every client, whatever its tz database says:
+#      Kazakhstan's 2024 change is missing from older ones). A *repeating* timed event needs
+#      its zone, or "every Monday 10:00" drifts an hour at each DST change: cica writes
+#      DTSTART;TZID=... itself and adds the VTIMEZONE (built from tzdata, _vtimezone below), so
+#      there is never a TZID without its VTIMEZONE. Naive datetimes never reach ics.
+#   9  All-day items from plain dates with an explicit exclusive DTEND (_set_all_day).
+#   11 METHOD in `extra` so that it precedes the components (ics puts `cal.method` last).
+#   12 X-WR-CALNAME, NAME, X-WR-CALDESC escaped by cica (ics passes `extra` through as is).
+#   14 CATEGORIES written in a fixed order; the events re-ordered to file order (_conform).
+# Fixes made here, on what ics wrote:
+#   2  CRLF after END:VCALENDAR (ics joins lines with CRLF but ends without one).
+#   3  Lines folded at 75 octets, never inside a UTF-8 character (ics never folds).
+#   4a CR in text: ics writes a CR as "\r", which is no TEXT escape (parsers show a literal \r);
+#      _text() turns CRLF and CR into LF before ics sees the text, and drops the other control
+#      characters, which RFC 5545 TEXT cannot hold at all (TAB stays).
+#   4b URL: ics escapes "," and ";" in URL as if it were TEXT, which breaks the link in vobject,
+#      ical and ical.js; cica adds URL as a raw content line, percent-encoding only what a URI
+#      cannot contain (so a hostile `source` cannot break the line either).
+#   10 VALARM placement: ics writes alarms before DTSTART and the other properties; RFC 5545's
+#      ABNF puts every property before the sub-components and Outlook 365 rejects the other
+#      order. _conform() moves properties first in every component.
+#   -  TRIGGER in days: ics writes a 7-day lead as -P1W; valid, but cica writes -P7D, the lead
+#      time as users wrote and will see it.
+#   13 UTF-8 without BOM, written as bytes (never text mode, which would apply the locale and,
+#      on Windows, turn CRLF into CRCRLF).
+# (The fixes made while building are in ics_export.py; _vtimezone is in ics_vtimezone.py.)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_URI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved marks
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
+
+#: Property order in the output: readable, and fixed whatever order ics used.
+_ORDER = {
+    "VCALENDAR": ("VERSION", "PRODID", "CALSCALE", "METHOD", "NAME", "X-WR-CALNAME"),
+    "VEVENT": (
+        "UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "DTSTART", "DTEND", "RRULE", "SUMMARY",
+        "LOCATION", "DESCRIPTION", "URL", "CATEGORIES", "STATUS", "TRANSP",
+    ),
+    "VALARM": ("ACTION", "TRIGGER", "DESCRIPTION"),
+}  # fmt: skip
+
+
+def normalize_text(value: str) -> str:
+    """Text as it will read back from the file (fix 4a): line breaks as LF, no control chars."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _text(value: str) -> str:
+    return normalize_text(value)
+
+
+def _url(source: str | None) -> str | None:
+    """``source`` as a raw URI value (fix 4b), or None when it is not a URL."""
+    if not source or not _SCHEME.match(source.strip()):
+        return None
+    from urllib.parse import quote
+
+    return quote(source.strip(), safe=_URI_SAFE)
+
+
+@dataclass
+class _Node:
+    """One component: its content lines (unfolded) and its sub-components."""
+
+    name: str
+    props: list[str] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+
+    def lines(self) -> Iterator[str]:
+        # Properties, then sub-components: the order RFC 5545's ABNF requires (fix 10).
+        yield f"BEGIN:{self.name}"
+        yield from self.props
+        for child in self.children:
+            yield from child.lines()
+        yield f"END:{self.name}"
+
+
+@dataclass
+class _Built:
+    root: _Node
+    events: dict[str, _Node]  # UID -> VEVENT, in export order
+
+
+def _conform(text: str, order: Sequence[str], zones: Sequence[list[str]]) -> _Built:
+    """What ics wrote, as components: properties first, fixed order, VTIMEZONEs added."""
+    if "\n" in text.replace("\r\n", "") or "\r" in text.replace("\r\n", ""):
+        # Every value was normalised and escaped; a bare CR or LF would be an injection.
+        raise AssertionError("bare line break in serialised calendar")
+    root = _tree(text.split("\r\n"))
+    position = {uid: i for i, uid in enumerate(order)}
+    events: dict[str, _Node] = {}
+    for node in _walk(root):
+        names = _ORDER.get(node.name, ())
+        node.props.sort(key=lambda line, names=names: _rank(names, line))  # type: ignore[misc]
+        if node.name == "VALARM":
+            node.props = [_trigger_in_days(p) for p in node.props]
+    for child in root.children:
+        if child.name == "VEVENT":
+            events[_value_of(child, "UID") or ""] = child
+    ordered = sorted(events.values(), key=lambda n: position.get(_value_of(n, "UID") or "", 0))
+    others = [c for c in root.children if c.name != "VEVENT"]
+    root.children = [*(_tree(z) for z in zones), *others, *ordered]
+    return _Built(root, {_value_of(n, "UID") or "": n for n in ordered})
+
+
+def _tree(lines: Iterable[str]) -> _Node:
+    stack: list[_Node] = []
+    root: _Node | None = None
+    for line in lines:
+        if not line:
+            continue
+        upper = line.upper()
+        if upper.startswith("BEGIN:"):
+            node = _Node(line[6:].upper())
+            if stack:
+                stack[-1].children.append(node)
+            else:
+                root = node
+            stack.append(node)
+        elif upper.startswith("END:"):
+            stack.pop()
+        elif stack:
+            stack[-1].props.append(line)
+    if root is None:
+        raise ValueError("no component")
+    return root
+
+
+def _walk(node: _Node) -> Iterator[_Node]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def _prop_name(line: str) -> str:
+    return re.split(r"[;:]", line, maxsplit=1)[0].upper()
+
+
+def _value_of(node: _Node, name: str) -> str | None:
+    for line in node.props:
+        if _prop_name(line) == name:
+            return line.split(":", 1)[1] if ":" in line else ""
+    return None
+
+
+def _rank(names: tuple[str, ...], line: str) -> int:
+    name = _prop_name(line)
+    return names.index(name) if name in names else len(names)
+
+
+def _trigger_in_days(line: str) -> str:
+    if _prop_name(line) != "TRIGGER" or ";" in line.split(":", 1)[0]:
+        return line
+    return "TRIGGER:" + _duration(_read_duration(line.split(":", 1)[1]))
+
+
+def _read_duration(text: str) -> dt.timedelta:
+    m = re.fullmatch(r"([+-]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", text)
+    if m is None:
+        raise ValueError(f"not a duration: {text!r}")
+    w, d, h, mi, s = (int(g) if g else 0 for g in m.groups()[1:])
+    delta = dt.timedelta(weeks=w, days=d, hours=h, minutes=mi, seconds=s)
+    return -delta if m.group(1) == "-" else delta
+
+
+def _duration(delta: dt.timedelta) -> str:
+    """RFC 5545 DURATION in days and time: ``-P7D``, ``-PT2H``, ``PT0S``."""
+    sign = "-" if delta < dt.timedelta(0) else ""
+    total = abs(int(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    text = (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+    return f"{sign}P{text}" if text else "PT0S"
+
+
+def _fold(line: str) -> Iterator[bytes]:
+    """One content line as physical lines of at most 75 octets (fix 3).
+
+    Breaks fall between characters, never inside a UTF-8 sequence; each continuation starts
+    with a space, which counts towards its 75 octets.
+    """
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        yield data
+        return
+    chunk = bytearray()
+    limit = 75
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(chunk) + len(encoded) > limit:
+            yield bytes(chunk)
+            chunk = bytearray(b" ")
+            limit = 75
+        chunk += encoded
+    yield bytes(chunk)
+
+
+def _emit(root: _Node) -> bytes:
+    # Fixes 2, 3 and 13: every line (the last too) ends in CRLF, folded, UTF-8 without BOM.
+    return b"".join(part + b"\r\n" for line in root.lines() for part in _fold(line))

@@ -1,0 +1,86 @@
+"""SEQUENCE and LAST-MODIFIED: each event's revision, remembered by the previous export.
+
+Revisions need a memory of what subscribers were sent. cica keeps none of its own: the memory
+is the previous export itself. Each event's content (every line but DTSTAMP, SEQUENCE and
+LAST-MODIFIED) is compared with the same UID's content in the file being replaced; unchanged
+keeps its SEQUENCE and LAST-MODIFIED, changed gets SEQUENCE + 1 and a newer LAST-MODIFIED. That
+is monotonic (a content hash folded into a number would not be), needs no state that a CI
+runner or a second machine would lack, and travels with the published file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .ics_conform import _Node, _prop_name, _tree, _value_of
+
+UTC = dt.UTC
+
+_REVISION_PROPS = frozenset({"DTSTAMP", "SEQUENCE", "LAST-MODIFIED"})
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What a subscriber needs to tell a changed event from an unchanged one."""
+
+    sequence: int
+    last_modified: dt.datetime  # UTC
+
+
+def _revisions(
+    events: Mapping[str, _Node], previous: bytes | None, stamp: dt.datetime
+) -> dict[str, Revision]:
+    """UID -> revision for the drafted ``events``, given the export being replaced (if any).
+
+    New events start at SEQUENCE 0 with ``stamp``; an unchanged one keeps its revision; a
+    changed one gets the next SEQUENCE and a LAST-MODIFIED after the previous one.
+    """
+    before = _previous_revisions(previous) if previous else {}
+    revisions: dict[str, Revision] = {}
+    for uid, node in events.items():
+        fingerprint = _fingerprint(node)
+        old = before.get(uid)
+        if old is None:
+            revisions[uid] = Revision(0, stamp)
+        elif old[0] == fingerprint:
+            revisions[uid] = old[1]
+        else:
+            later = max(stamp, old[1].last_modified + dt.timedelta(seconds=1))
+            revisions[uid] = Revision(old[1].sequence + 1, later)
+    return revisions
+
+
+def _fingerprint(node: _Node) -> str:
+    """A digest of everything an event says except when it was stamped and its revision."""
+    lines = [p for p in node.props if _prop_name(p) not in _REVISION_PROPS]
+    for child in node.children:
+        lines.extend(child.lines())
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
+    """UID -> (fingerprint, revision) from a previous export; {} if it cannot be read."""
+    try:
+        text = data.decode("utf-8")
+        root = _tree(re.sub(r"\r\n[ \t]", "", text).split("\r\n"))
+    except (UnicodeDecodeError, ValueError, IndexError):
+        return {}
+    found: dict[str, tuple[str, Revision]] = {}
+    for node in root.children:
+        if node.name != "VEVENT":
+            continue
+        uid = _value_of(node, "UID")
+        try:
+            sequence = int(_value_of(node, "SEQUENCE") or "0")
+            modified = dt.datetime.strptime(
+                _value_of(node, "LAST-MODIFIED") or "", "%Y%m%dT%H%M%SZ"
+            ).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        if uid:
+            found[uid] = (_fingerprint(node), Revision(sequence, modified))
+    return found
