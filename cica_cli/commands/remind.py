@@ -59,7 +59,8 @@ def remind(
         list[str] | None,
         typer.Option(
             "--to",
-            help="Recipient (repeatable; each gets one digest). Default: reminders.to in config.toml.",
+            help="Recipient (repeatable; each gets one digest). "
+            "Default: reminders.to in config.toml.",
             metavar="ADDR",
             show_default=False,
         ),
@@ -68,7 +69,8 @@ def remind(
         str | None,
         typer.Option(
             "--from",
-            help="Sender: a real mailbox, bounces go there. Default: reminders.from in config.toml.",
+            help="Sender: a real mailbox, bounces go there. "
+            "Default: reminders.from in config.toml.",
             metavar="ADDR",
             show_default=False,
         ),
@@ -77,8 +79,8 @@ def remind(
         list[str] | None,
         typer.Option(
             "--lead",
-            help="Lead time (repeatable): 30d, 7d, 1d, 2 weeks. Default: reminders.lead in config.toml, "
-            "else the calendar's `remind`; an event's own `remind` always wins.",
+            help="Lead time (repeatable): 30d, 7d, 1d, 2 weeks. Default: reminders.lead in "
+            "config.toml, else the calendar's `remind`; an event's own `remind` always wins.",
             metavar="SPAN",
             show_default=False,
         ),
