@@ -120,3 +120,19 @@ def test_a_bad_calendar_is_reported_the_same_way(
     monkeypatch.setattr(_fast, "run", lambda args: False)
     assert fast == cica("next", "-c", str(path))
     assert fast.code == 65 and "unknown event 'b'" in fast.err
+
+
+def test_the_garbage_collector_is_paused_only_while_a_command_runs(cica: Cica) -> None:
+    import gc
+
+    from cica_cli.commands._runtime import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert cica("next", "--as-of", "2024-07-12").code == 0
+    assert gc.isenabled()

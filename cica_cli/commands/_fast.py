@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ._runtime import clock, display_zone, open_calendar, say, stdout_console, write_out
+from ._runtime import (
+    clock,
+    collector_paused,
+    display_zone,
+    open_calendar,
+    say,
+    stdout_console,
+    write_out,
+)
 
 #: option -> (parameter, how it takes a value): "flag", "value" (once) or "multiple".
 OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
@@ -105,6 +113,7 @@ def _plain_file_path(text: str) -> bool:
     return not stat.S_ISDIR(st.st_mode) and os.access(text, os.R_OK)
 
 
+@collector_paused()
 def show_upcoming(
     within: str | None = None,
     kind: list[str] | None = None,
@@ -153,6 +162,7 @@ def show_upcoming(
     console.print(render.agenda_table(items, zone, title, console.width))
 
 
+@collector_paused()
 def show_next(
     json_: bool = False,
     calendar: Path | None = None,

@@ -8,8 +8,11 @@ Keeping Typer out lets ``_fast`` run ``cica next`` and ``cica upcoming`` without
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +43,25 @@ def open_calendar(flag: Path | None) -> OpenedCalendar:
         cache_dir: Path | None = cache_home(os.environ)
     except RuntimeError:  # no home directory: no cache
         cache_dir = None
-    return OpenedCalendar(path, load_schedule(path, cache_dir))
+    with collector_paused():
+        return OpenedCalendar(path, load_schedule(path, cache_dir))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a command's bulk work, then restore it.
+
+    A calendar of 100 000 events loads as millions of small objects, none of them in reference
+    cycles, and every pass of the collector walks them all again: a third of the run time at that
+    size. Reference counting frees memory as usual meanwhile; cycles, if any, wait until the end.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def display_zone(tz: str | None, default: str) -> dt.tzinfo:
