@@ -96,9 +96,13 @@ def load_schedule(path: Path, cache_dir: Path | None) -> Schedule:
     data = read_calendar(path)
     entry = key = None
     if cache_dir is not None:
-        key = cache_key(data)
-        entry = cache_dir / (hashlib.sha256(os.fsencode(path.absolute())).hexdigest() + ".json")
-        schedule = _read(entry, key)
+        try:
+            key = cache_key(data)
+            name = hashlib.sha256(os.fsencode(path.absolute())).hexdigest()
+            entry = cache_dir / f"{name}.json"
+        except Exception:  # e.g. cica's own files cannot be looked at: no cache, no error
+            key = entry = None
+        schedule = _read(entry, key) if entry is not None and key is not None else None
         if schedule is not None:
             return schedule
     from .loader import loads

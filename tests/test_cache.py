@@ -234,3 +234,15 @@ def test_entries_are_private(cica: Cica, write_calendar: Callable[[str], Path]) 
     [entry] = _entries()
     assert entry.stat().st_mode & 0o077 == 0
     assert entry.parent.stat().st_mode & 0o077 == 0
+
+
+def test_a_key_that_cannot_be_computed_is_no_cache(
+    cica: Cica, write_calendar: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> str:
+        raise OSError("cica's modules cannot be looked at")
+
+    monkeypatch.setattr(cache, "_fingerprint", broken)
+    result = cica("next", "-c", str(write_calendar(TRICKY)), "--as-of", "2024-07-03")
+    assert result.code == 0 and "Weekly call" in result.out
+    assert _entries() == []
