@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -15,10 +16,25 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     A web server or calendar app polling ``path`` never sees a partial file; on any failure the
     previous file is left intact and ``CannotWriteError`` (exit 73) names the path and the reason.
+    A symlink is followed (the file it points to is replaced, the link kept). A target that exists
+    and is not a regular file (``/dev/null``, a FIFO, a terminal) is written to directly: renaming
+    over it would replace the device with a plain file.
     """
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise CannotWriteError(f"cannot write {path}: {err.strerror or err}") from err
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise CannotWriteError(f"cannot write {path}: it is a folder")
+        _write_in_place(path, data)
+        return
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as err:
         raise CannotWriteError(f"cannot write {path}: {err.strerror or err}") from err
     try:
@@ -26,16 +42,32 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            # Keep the permissions of the file we replace (mkstemp makes it 0600).
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        # Keep the permissions of the file we replace (mkstemp makes it 0600).
+        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+        os.replace(tmp, target)
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise CannotWriteError(f"cannot write {path}: {err.strerror or err}") from err
+    _fsync_folder(folder)
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as err:
+        raise CannotWriteError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every file system allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _umask() -> int:
