@@ -69,9 +69,9 @@ COMMANDS = (
         "upcoming --within 30d",
         ("upcoming", "--within", "30d", "-c", "{cal}", "--as-of", "{as_of}"),
     ),
-    # Not `-o /dev/null`: the export writes atomically (a temporary file renamed over the
-    # target), which must not be pointed at a device. A file in the scratch folder is the real
-    # use (a feed on disk) and costs the same work.
+    # A file rather than `-o /dev/null` (which cica writes in place, not by rename): a feed on
+    # disk is the real use, and re-exporting over it also reads the previous export to carry
+    # SEQUENCE and LAST-MODIFIED forward, work that /dev/null would skip.
     Command("export", ("export", "-c", "{cal}", "-o", "{tmp}/export.ics")),
     Command(
         "remind --dry-run",
