@@ -1,8 +1,8 @@
 """What ics 0.7.3 serialised -> conforming RFC 5545 bytes: every fix cica makes, in one place.
 
-``ics_export`` builds the calendar with ``ics``; ``_conform`` here reads what ics wrote back as
-components, puts properties first and in a fixed order, writes alarm triggers in days and adds
-the VTIMEZONEs; ``_emit`` folds the lines and ends each in CRLF. The comment block below lists
+``ics_export`` builds the calendar with ``ics``; ``_parse`` here reads what ics wrote back as
+components, ``_conform`` puts properties first and in a fixed order and writes alarm triggers in
+days; ``_emit`` folds the lines and ends each in CRLF. The comment block below lists
 every place where ics 0.7.3 falls short of RFC 5545 (the numbers refer to the table in
 ``notes/ics-0.7.3.md``), including the fixes made while building. This module never imports
 ``ics``: only ``ics_export`` does, and only while exporting.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 # --------------------------------------------------------------------------------------------
@@ -100,32 +100,22 @@ class _Node:
         yield f"END:{self.name}"
 
 
-@dataclass
-class _Built:
-    root: _Node
-    events: dict[str, _Node]  # UID -> VEVENT, in export order
-
-
-def _conform(text: str, order: Sequence[str], zones: Sequence[list[str]]) -> _Built:
-    """What ics wrote, as components: properties first, fixed order, VTIMEZONEs added."""
+def _parse(text: str) -> _Node:
+    """What ics serialised (one component, CRLF-separated) as a tree of unfolded lines."""
     if "\n" in text.replace("\r\n", "") or "\r" in text.replace("\r\n", ""):
         # Every value was normalised and escaped; a bare CR or LF would be an injection.
         raise AssertionError("bare line break in serialised calendar")
-    root = _tree(text.split("\r\n"))
-    position = {uid: i for i, uid in enumerate(order)}
-    events: dict[str, _Node] = {}
-    for node in _walk(root):
-        names = _ORDER.get(node.name, ())
-        node.props.sort(key=lambda line, names=names: _rank(names, line))  # type: ignore[misc]
-        if node.name == "VALARM":
-            node.props = [_trigger_in_days(p) for p in node.props]
-    for child in root.children:
-        if child.name == "VEVENT":
-            events[_value_of(child, "UID") or ""] = child
-    ordered = sorted(events.values(), key=lambda n: position.get(_value_of(n, "UID") or "", 0))
-    others = [c for c in root.children if c.name != "VEVENT"]
-    root.children = [*(_tree(z) for z in zones), *others, *ordered]
-    return _Built(root, {_value_of(n, "UID") or "": n for n in ordered})
+    return _tree(text.split("\r\n"))
+
+
+def _conform(node: _Node) -> _Node:
+    """``node`` and its sub-components: properties in a fixed order, triggers in days."""
+    for part in _walk(node):
+        names = _ORDER.get(part.name, ())
+        part.props.sort(key=lambda line, names=names: _rank(names, line))  # type: ignore[misc]
+        if part.name == "VALARM":
+            part.props = [_trigger_in_days(p) for p in part.props]
+    return node
 
 
 def _tree(lines: Iterable[str]) -> _Node:
@@ -157,8 +147,13 @@ def _walk(node: _Node) -> Iterator[_Node]:
         yield from _walk(child)
 
 
+_PROP_NAME = re.compile(r"[^;:]*")
+
+
 def _prop_name(line: str) -> str:
-    return re.split(r"[;:]", line, maxsplit=1)[0].upper()
+    match = _PROP_NAME.match(line)
+    assert match is not None  # `*` matches the empty string too
+    return match.group().upper()
 
 
 def _value_of(node: _Node, name: str) -> str | None:
@@ -210,6 +205,11 @@ def _fold(line: str) -> Iterator[bytes]:
     if len(data) <= 75:
         yield data
         return
+    if len(data) == len(line):  # ASCII: one octet per character, so slices of the bytes
+        yield data[:75]
+        for i in range(75, len(data), 74):
+            yield b" " + data[i : i + 74]
+        return
     chunk = bytearray()
     limit = 75
     for char in line:
@@ -222,6 +222,6 @@ def _fold(line: str) -> Iterator[bytes]:
     yield bytes(chunk)
 
 
-def _emit(root: _Node) -> bytes:
+def _emit(lines: Iterable[str]) -> bytes:
     # Fixes 2, 3 and 13: every line (the last too) ends in CRLF, folded, UTF-8 without BOM.
-    return b"".join(part + b"\r\n" for line in root.lines() for part in _fold(line))
+    return b"".join(part + b"\r\n" for line in lines for part in _fold(line))

@@ -16,14 +16,24 @@ import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
 from .dates import Offset, Point, parse_offset
-from .ics_conform import _Built, _conform, _emit, _text, _url, normalize_text
-from .ics_revisions import Revision, _revisions
+from .ics_conform import (
+    _conform,
+    _emit,
+    _Node,
+    _parse,
+    _prop_name,
+    _text,
+    _tree,
+    _url,
+    normalize_text,
+)
+from .ics_revisions import Revision, _previous_revisions, _revision
 from .ics_vtimezone import _vtimezone, _vtimezone_span
 from .schedule import Resolved, Schedule
 
@@ -145,10 +155,8 @@ def export_ics(
     stamp = stamp.astimezone(UTC).replace(microsecond=0)
     events = select_events(schedule, options)
     name = feed_name(schedule, options)
-    # First without revisions, to see what each event's content is; then with them.
-    draft = _build(schedule, events, name, options, stamp, {})
-    revisions = _revisions(draft.events, previous, stamp)
-    return _emit(_build(schedule, events, name, options, stamp, revisions).root)
+    before = _previous_revisions(previous) if previous else {}
+    return b"".join(_build(schedule, events, name, options, stamp, before))
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,10 +170,16 @@ def _build(
     name: str,
     options: ExportOptions,
     stamp: dt.datetime,
-    revisions: Mapping[str, Revision],
-) -> _Built:
+    before: Mapping[str, tuple[str, Revision]],
+) -> Iterator[bytes]:
+    """The file's bytes, a component at a time: each event is built with ics, serialised,
+    conformed and written before the next is built, so only one ``ics.Event`` is alive.
+
+    Each event is drafted once, as new (SEQUENCE 0, LAST-MODIFIED ``stamp``); its content
+    (which excludes both) decides its revision against ``before``, and only the two revision
+    lines are rewritten when the revision is not the draft's.
+    """
     import ics
-    from ics.alarm import DisplayAlarm
     from ics.grammar.parse import ContentLine
 
     settings = schedule.settings
@@ -173,59 +187,96 @@ def _build(
     cal.scale = "GREGORIAN"
     for prop, params, value in _feed_properties(name, settings.description):
         cal.extra.append(ContentLine(prop, params=params, value=value))
+    root = _conform(_parse(cal.serialize()))  # the calendar's own lines (no events yet)
 
-    order: list[str] = []
     zoned: dict[str, list[Resolved]] = {}  # zone -> events written with TZID
     for event in events:
-        e = event.event
-        uid = stable_uid(settings.name, event.id)
-        order.append(uid)
-        revision = revisions.get(uid, Revision(0, stamp))
-        item = ics.Event(
-            name=_text(e.title),
-            uid=uid,
-            created=stamp,  # ics writes `created` as DTSTAMP (fix 5)
-            last_modified=revision.last_modified,
-            location=_text(e.location) if e.location else None,
-            description=_description(event),
-            status="CANCELLED" if e.status == "cancelled" else "CONFIRMED",
-            transparent=e.kind in _TRANSPARENT_KINDS,
-        )
-        extra: list[_Line] = []
-        if event.all_day:
-            _set_all_day(item, event)
-        elif e.repeat:
-            extra.extend(_zoned_times(event))
+        if event.event.repeat and not event.all_day:
             zoned.setdefault(event.zone_name, []).append(event)
-        else:
-            item.begin = event.start  # aware; ics writes it in UTC (fix 8)
-            if event.end != event.start:
-                item.end = event.end
-        if e.repeat:
-            extra.append(("RRULE", {}, _rrule(e.repeat, event)))
-        extra.append(("SEQUENCE", {}, str(revision.sequence)))
-        extra.append(("CATEGORIES", {}, _categories(e.kind, e.tags)))
-        url = _url(e.source)
-        if url:
-            extra.append(("URL", {}, url))
-        for prop, params, value in extra:
-            item.extra.append(ContentLine(prop, params=params, value=value))
-        if e.status != "cancelled":
-            for trigger in _triggers(event, schedule, options):
-                text = _text(f"Reminder: {e.title}")
-                item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
-        cal.events.add(item)
-
     zones = [_vtimezone(z, evs, _escape) for z, evs in sorted(zoned.items())]
     if not events:
         # RFC 5545 wants at least one component; an empty feed must still be valid so that
         # subscribers drop what it no longer holds. A VTIMEZONE of the calendar's zone is one.
         zones = [_vtimezone_span(settings.timezone, stamp, stamp, open_ended=False, escape=_escape)]
+
+    yield _emit([f"BEGIN:{root.name}", *root.props])
+    for zone in zones:
+        yield _emit(_tree(zone).lines())
+    for child in root.children:
+        yield _emit(child.lines())
+    draft = Revision(0, stamp)
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
-        text = cal.serialize()
-    return _conform(text, order, zones)
+        for event in events:
+            uid = stable_uid(settings.name, event.id)
+            node = _conform(_parse(_event(event, uid, stamp, draft, schedule, options).serialize()))
+            revision = _revision(node, before.get(uid), stamp)
+            if revision != draft:
+                _revise(node, revision)
+            yield _emit(node.lines())
+    yield _emit([f"END:{root.name}"])
+
+
+def _event(
+    event: Resolved,
+    uid: str,
+    stamp: dt.datetime,
+    revision: Revision,
+    schedule: Schedule,
+    options: ExportOptions,
+) -> Any:
+    """The event as an ``ics.Event``."""
+    import ics
+    from ics.alarm import DisplayAlarm
+    from ics.grammar.parse import ContentLine
+
+    e = event.event
+    item = ics.Event(
+        name=_text(e.title),
+        uid=uid,
+        created=stamp,  # ics writes `created` as DTSTAMP (fix 5)
+        last_modified=revision.last_modified,
+        location=_text(e.location) if e.location else None,
+        description=_description(event),
+        status="CANCELLED" if e.status == "cancelled" else "CONFIRMED",
+        transparent=e.kind in _TRANSPARENT_KINDS,
+    )
+    extra: list[_Line] = []
+    if event.all_day:
+        _set_all_day(item, event)
+    elif e.repeat:
+        extra.extend(_zoned_times(event))  # its zone gets a VTIMEZONE (see _build)
+    else:
+        item.begin = event.start  # aware; ics writes it in UTC (fix 8)
+        if event.end != event.start:
+            item.end = event.end
+    if e.repeat:
+        extra.append(("RRULE", {}, _rrule(e.repeat, event)))
+    extra.append(("SEQUENCE", {}, str(revision.sequence)))
+    extra.append(("CATEGORIES", {}, _categories(e.kind, e.tags)))
+    url = _url(e.source)
+    if url:
+        extra.append(("URL", {}, url))
+    for prop, params, value in extra:
+        item.extra.append(ContentLine(prop, params=params, value=value))
+    if e.status != "cancelled":
+        for trigger in _triggers(event, schedule, options):
+            text = _text(f"Reminder: {e.title}")
+            item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
+    return item
+
+
+def _revise(node: _Node, revision: Revision) -> None:
+    """Rewrite the drafted event's SEQUENCE and LAST-MODIFIED for ``revision``."""
+    from ics.utils import arrow_to_iso, get_arrow
+
+    for i, line in enumerate(node.props):
+        prop = _prop_name(line)
+        if prop == "SEQUENCE":
+            node.props[i] = f"SEQUENCE:{revision.sequence}"
+        elif prop == "LAST-MODIFIED":  # formatted as ics formats it
+            node.props[i] = f"LAST-MODIFIED:{arrow_to_iso(get_arrow(revision.last_modified))}"
 
 
 def _prodid() -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .ics_conform import _Node, _prop_name, _tree, _value_of
@@ -31,27 +30,18 @@ class Revision:
     last_modified: dt.datetime  # UTC
 
 
-def _revisions(
-    events: Mapping[str, _Node], previous: bytes | None, stamp: dt.datetime
-) -> dict[str, Revision]:
-    """UID -> revision for the drafted ``events``, given the export being replaced (if any).
+def _revision(node: _Node, old: tuple[str, Revision] | None, stamp: dt.datetime) -> Revision:
+    """The drafted event's revision, given its (fingerprint, revision) in the export replaced.
 
     New events start at SEQUENCE 0 with ``stamp``; an unchanged one keeps its revision; a
     changed one gets the next SEQUENCE and a LAST-MODIFIED after the previous one.
     """
-    before = _previous_revisions(previous) if previous else {}
-    revisions: dict[str, Revision] = {}
-    for uid, node in events.items():
-        fingerprint = _fingerprint(node)
-        old = before.get(uid)
-        if old is None:
-            revisions[uid] = Revision(0, stamp)
-        elif old[0] == fingerprint:
-            revisions[uid] = old[1]
-        else:
-            later = max(stamp, old[1].last_modified + dt.timedelta(seconds=1))
-            revisions[uid] = Revision(old[1].sequence + 1, later)
-    return revisions
+    if old is None:
+        return Revision(0, stamp)
+    if old[0] == _fingerprint(node):
+        return old[1]
+    later = max(stamp, old[1].last_modified + dt.timedelta(seconds=1))
+    return Revision(old[1].sequence + 1, later)
 
 
 def _fingerprint(node: _Node) -> str:
