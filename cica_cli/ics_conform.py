@@ -11,6 +11,7 @@ every place where ics 0.7.3 falls short of RFC 5545 (the numbers refer to the ta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ _ORDER = {
     ),
     "VALARM": ("ACTION", "TRIGGER", "DESCRIPTION"),
 }  # fmt: skip
+_RANKS = {
+    component: {name: i for i, name in enumerate(names)} for component, names in _ORDER.items()
+}
 
 
 def normalize_text(value: str) -> str:
@@ -111,10 +115,11 @@ def _parse(text: str) -> _Node:
 def _conform(node: _Node) -> _Node:
     """``node`` and its sub-components: properties in a fixed order, triggers in days."""
     for part in _walk(node):
-        names = _ORDER.get(part.name, ())
-        part.props.sort(key=lambda line, names=names: _rank(names, line))  # type: ignore[misc]
+        part.props.sort(key=functools.partial(_rank, _RANKS.get(part.name, {})))
         if part.name == "VALARM":
-            part.props = [_trigger_in_days(p) for p in part.props]
+            part.props = [
+                _trigger_in_days(p) if p[:7].upper() == "TRIGGER" else p for p in part.props
+            ]
     return node
 
 
@@ -163,11 +168,11 @@ def _value_of(node: _Node, name: str) -> str | None:
     return None
 
 
-def _rank(names: tuple[str, ...], line: str) -> int:
-    name = _prop_name(line)
-    return names.index(name) if name in names else len(names)
+def _rank(ranks: dict[str, int], line: str) -> int:
+    return ranks.get(_prop_name(line), len(ranks))
 
 
+@functools.lru_cache(maxsize=256)  # a calendar has a handful of distinct leads
 def _trigger_in_days(line: str) -> str:
     if _prop_name(line) != "TRIGGER" or ";" in line.split(":", 1)[0]:
         return line
@@ -224,4 +229,15 @@ def _fold(line: str) -> Iterator[bytes]:
 
 def _emit(lines: Iterable[str]) -> bytes:
     # Fixes 2, 3 and 13: every line (the last too) ends in CRLF, folded, UTF-8 without BOM.
-    return b"".join(part + b"\r\n" for line in lines for part in _fold(line))
+    out: list[str] = []
+    for line in lines:
+        if line.isascii():  # one octet per character: fold by slicing, as _fold would
+            if len(line) <= 75:
+                out.append(line)
+            else:
+                rest = range(75, len(line), 74)
+                out.append("\r\n ".join([line[:75], *(line[i : i + 74] for i in rest)]))
+        else:  # _fold breaks between characters, so every part decodes on its own
+            out.append("\r\n".join(part.decode("utf-8") for part in _fold(line)))
+    out.append("")
+    return "\r\n".join(out).encode("utf-8")

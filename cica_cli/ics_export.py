@@ -12,6 +12,7 @@ export are arguments, so the same calendar, stamp and previous file always give 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -210,7 +211,7 @@ def _build(
         warnings.simplefilter("ignore", FutureWarning)
         for event in events:
             uid = stable_uid(settings.name, event.id)
-            node = _conform(_parse(_event(event, uid, stamp, draft, schedule, options).serialize()))
+            node = _conform(_serialized(_event(event, uid, stamp, draft, schedule, options)))
             revision = _revision(node, before.get(uid), stamp)
             if revision != draft:
                 _revise(node, revision)
@@ -265,6 +266,53 @@ def _event(
             text = _text(f"Reminder: {e.title}")
             item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
     return item
+
+
+def _serialized(component: Any) -> _Node:
+    """``component.serialize()`` read back as a tree, without the text round trip.
+
+    The same lines ics writes: its own serializers fill an ics ``Container`` exactly as
+    ``Component.serialize`` does (the list of serializers looked up once per class, not once
+    per component, and alarms kept as sub-containers rather than text); each property line is
+    then ``str()`` of ics's ``ContentLine``. Anything unusual takes the text round trip.
+    """
+    container = _container(component)
+    node = _node(container)
+    return node if node is not None else _parse(str(container))
+
+
+def _container(component: Any) -> Any:
+    container = component.extra.clone()
+    for output in _serializers(component.Meta.serializer):
+        if output.__name__ == "serialize_alarm":  # str(alarm) for each, as containers
+            container.extend(_container(alarm) for alarm in component.alarms)
+        else:
+            output(component, container)
+    return container
+
+
+@functools.cache
+def _serializers(serializer: Any) -> list[Any]:
+    return list(serializer.get_serializers())
+
+
+def _node(container: Any) -> _Node | None:
+    """The container as a tree, or None if a line would not read back as itself."""
+    from ics.grammar.parse import Container
+
+    node = _Node(container.name.upper())
+    for item in container:
+        if isinstance(item, Container):
+            child = _node(item)
+            if child is None:
+                return None
+            node.children.append(child)
+            continue
+        line = str(item)
+        if not line or "\r" in line or "\n" in line or line.upper().startswith(("BEGIN:", "END:")):
+            return None
+        node.props.append(line)
+    return node
 
 
 def _revise(node: _Node, revision: Revision) -> None:
@@ -408,14 +456,46 @@ def _triggers(event: Resolved, schedule: Schedule, options: ExportOptions) -> li
         texts = event.event.remind
         if texts is None:
             texts = schedule.settings.remind
-        leads = [parse_offset(t) for t in texts]
+        leads = [_parse_lead(t) for t in texts]
     if isinstance(event.start, dt.datetime):
         anchor = event.start.replace(tzinfo=None)
     else:
         anchor = dt.datetime.combine(event.start, dt.time.min)
     # Wall-clock arithmetic from the (first) start: "1 month" before 28 Aug is 31 days.
-    triggers = {(anchor - lead.delta) - anchor for lead in leads if not lead.working_days}
+    triggers = {_before(anchor, lead.delta) for lead in leads if not lead.working_days}
     return sorted(triggers)
+
+
+_ABSOLUTE = ("year", "month", "day", "weekday", "hour", "minute", "second", "microsecond")
+
+
+def _before(anchor: dt.datetime, delta: Any) -> dt.timedelta:
+    """``(anchor - delta) - anchor`` for a ``relativedelta``.
+
+    Without months, years or absolute fields the result is the same for every anchor (the
+    relativedelta is then a plain timedelta), so the slow calendar arithmetic is skipped.
+    """
+    if (
+        delta.years
+        or delta.months
+        or delta.leapdays
+        or any(getattr(delta, name) is not None for name in _ABSOLUTE)
+    ):
+        result: dt.timedelta = (anchor - delta) - anchor
+        return result
+    return -dt.timedelta(
+        days=delta.days,
+        hours=delta.hours,
+        minutes=delta.minutes,
+        seconds=delta.seconds,
+        microseconds=delta.microseconds,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_lead(text: str) -> Offset:
+    """``parse_offset``, once per distinct text (every event repeats the calendar's leads)."""
+    return parse_offset(text)
 
 
 def _escape(value: str) -> str:
