@@ -182,6 +182,7 @@ def _build(
     """
     import ics
     from ics.grammar.parse import ContentLine
+    from ics.utils import get_arrow
 
     settings = schedule.settings
     cal = ics.Calendar(creator=_prodid())
@@ -206,12 +207,13 @@ def _build(
     for child in root.children:
         yield _emit(child.lines())
     draft = Revision(0, stamp)
+    instant = get_arrow(stamp)  # converted once, not twice per event
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
         for event in events:
             uid = stable_uid(settings.name, event.id)
-            node = _conform(_serialized(_event(event, uid, stamp, draft, schedule, options)))
+            node = _conform(_serialized(_event(event, uid, instant, schedule, options)))
             revision = _revision(node, before.get(uid), stamp)
             if revision != draft:
                 _revise(node, revision)
@@ -222,12 +224,11 @@ def _build(
 def _event(
     event: Resolved,
     uid: str,
-    stamp: dt.datetime,
-    revision: Revision,
+    stamp: Any,  # the stamp as an Arrow
     schedule: Schedule,
     options: ExportOptions,
 ) -> Any:
-    """The event as an ``ics.Event``."""
+    """The event as an ``ics.Event``, drafted as new: SEQUENCE 0, LAST-MODIFIED ``stamp``."""
     import ics
     from ics.alarm import DisplayAlarm
     from ics.grammar.parse import ContentLine
@@ -237,7 +238,7 @@ def _event(
         name=_text(e.title),
         uid=uid,
         created=stamp,  # ics writes `created` as DTSTAMP (fix 5)
-        last_modified=revision.last_modified,
+        last_modified=stamp,  # the draft's; _revise rewrites it if the revision is older
         location=_text(e.location) if e.location else None,
         description=_description(event),
         status="CANCELLED" if e.status == "cancelled" else "CONFIRMED",
@@ -254,7 +255,7 @@ def _event(
             item.end = event.end
     if e.repeat:
         extra.append(("RRULE", {}, _rrule(e.repeat, event)))
-    extra.append(("SEQUENCE", {}, str(revision.sequence)))
+    extra.append(("SEQUENCE", {}, "0"))  # the draft's, as LAST-MODIFIED
     extra.append(("CATEGORIES", {}, _categories(e.kind, e.tags)))
     url = _url(e.source)
     if url:
@@ -349,8 +350,27 @@ def _set_all_day(item: Any, event: Resolved) -> None:
     # and the exclusive DTEND set explicitly: the last included day + 1.
     assert isinstance(event.start, dt.date) and isinstance(event.end, dt.date)
     item.begin = event.start
-    item.make_all_day()
+    if _at_midnight(item):
+        # Exactly what make_all_day() does to an event that has only a begin at midnight UTC
+        # (a plain date always gives one), without arrow's floor('day'), which would return an
+        # equal Arrow: a sixth of the export's time.
+        item._end_time = None
+        item._duration = None
+        item._begin_precision = "day"
+    else:
+        item.make_all_day()
     item.end = event.end + dt.timedelta(days=1)
+
+
+def _at_midnight(item: Any) -> bool:
+    begin = item.begin
+    return (
+        getattr(item, "_begin_precision", None) == "second"
+        and getattr(item, "_end_time", 0) is None
+        and getattr(item, "_duration", 0) is None
+        and begin.utcoffset() == dt.timedelta(0)
+        and begin.time() == dt.time(0)
+    )
 
 
 def _zoned_times(event: Resolved) -> list[_Line]:
