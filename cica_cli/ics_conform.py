@@ -152,13 +152,9 @@ def _walk(node: _Node) -> Iterator[_Node]:
         yield from _walk(child)
 
 
-_PROP_NAME = re.compile(r"[^;:]*")
-
-
 def _prop_name(line: str) -> str:
-    match = _PROP_NAME.match(line)
-    assert match is not None  # `*` matches the empty string too
-    return match.group().upper()
+    # The name ends at the first ";" or ":", whichever comes first.
+    return line.partition(":")[0].partition(";")[0].upper()
 
 
 def _value_of(node: _Node, name: str) -> str | None:
@@ -169,7 +165,7 @@ def _value_of(node: _Node, name: str) -> str | None:
 
 
 def _rank(ranks: dict[str, int], line: str) -> int:
-    return ranks.get(_prop_name(line), len(ranks))
+    return ranks.get(line.partition(":")[0].partition(";")[0].upper(), len(ranks))
 
 
 @functools.lru_cache(maxsize=256)  # a calendar has a handful of distinct leads

@@ -208,12 +208,13 @@ def _build(
         yield _emit(child.lines())
     draft = Revision(0, stamp)
     instant = get_arrow(stamp)  # converted once, not twice per event
+    memo: dict[Any, list[Any]] = {}
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
         for event in events:
             uid = stable_uid(settings.name, event.id)
-            node = _conform(_serialized(_event(event, uid, instant, schedule, options)))
+            node = _conform(_serialized(_event(event, uid, instant, schedule, options), memo))
             revision = _revision(node, before.get(uid), stamp)
             if revision != draft:
                 _revise(node, revision)
@@ -269,24 +270,40 @@ def _event(
     return item
 
 
-def _serialized(component: Any) -> _Node:
+def _serialized(component: Any, memo: dict[Any, list[Any]]) -> _Node:
     """``component.serialize()`` read back as a tree, without the text round trip.
 
     The same lines ics writes: its own serializers fill an ics ``Container`` exactly as
     ``Component.serialize`` does (the list of serializers looked up once per class, not once
     per component, and alarms kept as sub-containers rather than text); each property line is
     then ``str()`` of ics's ``ContentLine``. Anything unusual takes the text round trip.
+    ``memo`` keeps the lines of the serializers in ``_ONE_VALUE`` for one export.
     """
-    container = _container(component)
+    container = _container(component, memo)
     node = _node(container)
     return node if node is not None else _parse(str(container))
 
 
-def _container(component: Any) -> Any:
+#: ics serializers whose lines depend on one attribute only: DTSTAMP and LAST-MODIFIED, the
+#: same for (almost) every event, so arrow's slow formatting runs once per distinct value.
+_ONE_VALUE = {"serialize_created": "created", "serialize_last_modified": "last_modified"}
+
+
+def _container(component: Any, memo: dict[Any, list[Any]]) -> Any:
     container = component.extra.clone()
     for output in _serializers(component.Meta.serializer):
-        if output.__name__ == "serialize_alarm":  # str(alarm) for each, as containers
-            container.extend(_container(alarm) for alarm in component.alarms)
+        name = output.__name__
+        if name == "serialize_alarm":  # str(alarm) for each, as containers
+            container.extend(_container(alarm, memo) for alarm in component.alarms)
+        elif name in _ONE_VALUE:
+            key = (name, getattr(component, _ONE_VALUE[name]))
+            lines = memo.get(key)
+            if lines is None:
+                done = len(container)
+                output(component, container)
+                lines = memo[key] = list(container[done:])
+            else:
+                container.extend(lines)
         else:
             output(component, container)
     return container

@@ -20,6 +20,7 @@ from .ics_conform import _Node, _prop_name, _tree, _value_of
 UTC = dt.UTC
 
 _REVISION_PROPS = frozenset({"DTSTAMP", "SEQUENCE", "LAST-MODIFIED"})
+_REVISION_INITIALS = frozenset("DSLdsl")  # a quick test before _prop_name
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,11 @@ def _revision(node: _Node, old: tuple[str, Revision] | None, stamp: dt.datetime)
 
 def _fingerprint(node: _Node) -> str:
     """A digest of everything an event says except when it was stamped and its revision."""
-    lines = [p for p in node.props if _prop_name(p) not in _REVISION_PROPS]
+    lines = [
+        p
+        for p in node.props
+        if p[:1] not in _REVISION_INITIALS or _prop_name(p) not in _REVISION_PROPS
+    ]
     for child in node.children:
         lines.extend(child.lines())
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -60,15 +65,18 @@ def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
     except (UnicodeDecodeError, ValueError, IndexError):
         return {}
     found: dict[str, tuple[str, Revision]] = {}
+    stamps: dict[str, dt.datetime] = {}  # most events share a LAST-MODIFIED: parse each once
     for node in root.children:
         if node.name != "VEVENT":
             continue
         uid = _value_of(node, "UID")
         try:
             sequence = int(_value_of(node, "SEQUENCE") or "0")
-            modified = dt.datetime.strptime(
-                _value_of(node, "LAST-MODIFIED") or "", "%Y%m%dT%H%M%SZ"
-            ).replace(tzinfo=UTC)
+            text = _value_of(node, "LAST-MODIFIED") or ""
+            modified = stamps.get(text)
+            if modified is None:
+                modified = dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                stamps[text] = modified
         except ValueError:
             continue
         if uid:
