@@ -129,7 +129,7 @@ def _tree(lines: Iterable[str]) -> _Node:
     for line in lines:
         if not line:
             continue
-        upper = line.upper()
+        upper = line[:6].upper()  # enough to tell BEGIN: and END: from a property
         if upper.startswith("BEGIN:"):
             node = _Node(line[6:].upper())
             if stack:
@@ -225,15 +225,14 @@ def _fold(line: str) -> Iterator[bytes]:
 
 def _emit(lines: Iterable[str]) -> bytes:
     # Fixes 2, 3 and 13: every line (the last too) ends in CRLF, folded, UTF-8 without BOM.
-    out: list[str] = []
-    for line in lines:
-        if line.isascii():  # one octet per character: fold by slicing, as _fold would
-            if len(line) <= 75:
-                out.append(line)
-            else:
-                rest = range(75, len(line), 74)
-                out.append("\r\n ".join([line[:75], *(line[i : i + 74] for i in rest)]))
-        else:  # _fold breaks between characters, so every part decodes on its own
-            out.append("\r\n".join(part.decode("utf-8") for part in _fold(line)))
+    lines = list(lines)
+    if "".join(lines).isascii():  # one octet per character: fold by slicing, as _fold would
+        out = [line if len(line) <= 75 else _fold_ascii(line) for line in lines]
+    else:  # _fold breaks between characters, so every part decodes on its own
+        out = ["\r\n".join(part.decode("utf-8") for part in _fold(line)) for line in lines]
     out.append("")
     return "\r\n".join(out).encode("utf-8")
+
+
+def _fold_ascii(line: str) -> str:
+    return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])

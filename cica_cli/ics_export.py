@@ -264,8 +264,8 @@ def _event(
     for prop, params, value in extra:
         item.extra.append(ContentLine(prop, params=params, value=value))
     if e.status != "cancelled":
+        text = _text(f"Reminder: {e.title}")
         for trigger in _triggers(event, schedule, options):
-            text = _text(f"Reminder: {e.title}")
             item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
     return item
 
@@ -314,6 +314,9 @@ def _serializers(serializer: Any) -> list[Any]:
     return list(serializer.get_serializers())
 
 
+_SUSPECT = frozenset({"", "B", "b", "E", "e"})  # how an empty, BEGIN: or END: line starts
+
+
 def _node(container: Any) -> _Node | None:
     """The container as a tree, or None if a line would not read back as itself."""
     from ics.grammar.parse import Container
@@ -327,7 +330,9 @@ def _node(container: Any) -> _Node | None:
             node.children.append(child)
             continue
         line = str(item)
-        if not line or "\r" in line or "\n" in line or line.upper().startswith(("BEGIN:", "END:")):
+        if "\r" in line or "\n" in line:
+            return None
+        if line[:1] in _SUSPECT and (not line or line[:6].upper().startswith(("BEGIN:", "END:"))):
             return None
         node.props.append(line)
     return node
