@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .ics_conform import _Node, _prop_name, _tree, _value_of
+from .ics_conform import _Node, _prop_name, _tree
 
 UTC = dt.UTC
 
@@ -69,10 +69,11 @@ def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
     for node in root.children:
         if node.name != "VEVENT":
             continue
-        uid = _value_of(node, "UID")
+        values = _values(node)
+        uid = values.get("UID")
         try:
-            sequence = int(_value_of(node, "SEQUENCE") or "0")
-            text = _value_of(node, "LAST-MODIFIED") or ""
+            sequence = int(values.get("SEQUENCE") or "0")
+            text = values.get("LAST-MODIFIED") or ""
             modified = stamps.get(text)
             if modified is None:
                 modified = dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -82,3 +83,19 @@ def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
         if uid:
             found[uid] = (_fingerprint(node), Revision(sequence, modified))
     return found
+
+
+def _values(node: _Node) -> dict[str, str]:
+    """The first UID, SEQUENCE and LAST-MODIFIED values, as ``_value_of`` reads each."""
+    found: dict[str, str] = {}
+    for line in node.props:
+        if line[:1] not in _KEY_INITIALS:
+            continue
+        name = _prop_name(line)
+        if name in _KEY_PROPS and name not in found:
+            found[name] = line.split(":", 1)[1] if ":" in line else ""
+    return found
+
+
+_KEY_PROPS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED"})
+_KEY_INITIALS = frozenset("USLusl")
