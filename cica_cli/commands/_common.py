@@ -66,4 +66,25 @@ TzOpt = Annotated[
         show_default=False,
     ),
 ]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        help="Only this kind (repeatable): meeting, conference, procedure, deadline, milestone, "
+        "period.",
+        metavar="KIND",
+        show_default=False,
+    ),
+]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        help="Only items with this tag (repeatable).",
+        metavar="TAG",
+        show_default=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]

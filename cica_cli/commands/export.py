@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ConfigError, UsageError
-from ._common import AsOfOpt, CalendarOpt, clock, open_calendar, say
+from ._common import AsOfOpt, CalendarOpt, KindOpt, TagOpt, clock, open_calendar, say
 
 if TYPE_CHECKING:
     from ..dates import Offset
@@ -49,27 +49,8 @@ def export(
             show_default=False,
         ),
     ] = None,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind",
-            "-k",
-            help="Only this kind (repeatable): meeting, conference, "
-            "procedure, deadline, milestone, period.",
-            metavar="KIND",
-            show_default=False,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            "-t",
-            help="Only items with this tag (repeatable).",
-            metavar="TAG",
-            show_default=False,
-        ),
-    ] = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
     from_: Annotated[
         str | None,
         typer.Option(

@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import AsOfOpt, CalendarOpt, TzOpt, clock, display_zone, open_calendar
+from ._common import (
+    AsOfOpt,
+    CalendarOpt,
+    KindOpt,
+    TagOpt,
+    TzOpt,
+    clock,
+    display_zone,
+    open_calendar,
+)
 
 _EPILOG = """\
 Examples:
@@ -53,22 +62,8 @@ def timeline(
             show_default=False,
         ),
     ] = None,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind", "-k", metavar="KIND", help="Only this kind (repeatable).", show_default=False
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            "-t",
-            metavar="TAG",
-            help="Only items with this tag (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
     svg: Annotated[
         Path | None,
         typer.Option(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import AsOfOpt, CalendarOpt, JsonOpt, TzOpt
+from ._common import AsOfOpt, CalendarOpt, JsonOpt, KindOpt, TagOpt, TzOpt
 
 _EPILOG = """\
 Examples:
@@ -35,27 +35,8 @@ def upcoming(
             show_default=False,
         ),
     ] = None,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind",
-            "-k",
-            metavar="KIND",
-            help="Only this kind (repeatable): meeting, conference, "
-            "procedure, deadline, milestone, period.",
-            show_default=False,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            "-t",
-            metavar="TAG",
-            help="Only items with this tag (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
     all_: Annotated[bool, typer.Option("--all", "-a", help="Include past items.")] = False,
     json_: JsonOpt = False,
     calendar: CalendarOpt = None,
