@@ -35,8 +35,8 @@ from .tz import get_zone
 
 if TYPE_CHECKING:
     from .dates import Point
+    from .fields import EventFields, SettingsFields
     from .model import DateField, Kind, Status
-    from .schedule import EventFields, SettingsFields
 
 #: Bump when the layout below changes.
 FORMAT = 1

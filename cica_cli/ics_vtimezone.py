@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from .schedule import Resolved, build_rule
+from .repeats import build_rule
+from .schedule import Resolved
 from .tz import get_zone
 
 UTC = dt.UTC

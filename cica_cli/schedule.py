@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from .dates import (
     Expression,
@@ -23,64 +22,16 @@ from .dates import (
     parse_expression,
     parse_offset,
 )
+from .fields import EventFields, SettingsFields
+from .repeats import build_rule
 from .tz import UnknownZoneError, get_zone
 
 if TYPE_CHECKING:
-    from dateutil.rrule import rrule, rruleset
-
     # Only for types: a schedule read back from the cache must not need pydantic.
-    from .model import Calendar, DateField, Event, Kind, Status
+    from .model import Calendar, Event
 
 #: Fields that can hold a date expression, in the order they are evaluated.
 DATE_FIELDS = ("date", "start", "end")
-
-
-class EventFields(Protocol):
-    """An event's own fields: the validated ``model.Event``, or its copy read from the cache."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def kind(self) -> Kind: ...
-    @property
-    def date(self) -> DateField | None: ...
-    @property
-    def start(self) -> DateField | None: ...
-    @property
-    def end(self) -> DateField | None: ...
-    @property
-    def duration(self) -> str | None: ...
-    @property
-    def timezone(self) -> str | None: ...
-    @property
-    def location(self) -> str | None: ...
-    @property
-    def description(self) -> str | None: ...
-    @property
-    def source(self) -> str | None: ...
-    @property
-    def tags(self) -> tuple[str, ...]: ...
-    @property
-    def status(self) -> Status: ...
-    @property
-    def remind(self) -> tuple[str, ...] | None: ...
-    @property
-    def repeat(self) -> str | None: ...
-
-
-class SettingsFields(Protocol):
-    """The ``[calendar]`` table: ``model.CalendarSettings``, or its copy read from the cache."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def description(self) -> str | None: ...
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def remind(self) -> tuple[str, ...]: ...
-    @property
-    def holidays(self) -> tuple[dt.date, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,48 +138,6 @@ def _day(point: Point, zone: dt.tzinfo) -> dt.date:
     if isinstance(point, dt.datetime):
         return point.astimezone(zone).date()
     return point
-
-
-def build_rule(repeat: str, start: Point) -> rrule | rruleset:
-    """The dateutil rule for ``repeat`` (an RFC 5545 RRULE value) anchored at ``start``.
-
-    The rule runs on naive wall-clock times so that a weekly 10:00 meeting stays at 10:00 across
-    daylight-saving changes.
-    """
-    from dateutil.rrule import rrule, rrulestr
-
-    if isinstance(start, dt.datetime):
-        anchor = start.replace(tzinfo=None)
-    else:
-        anchor = dt.datetime.combine(start, dt.time.min)
-    parsed = _parse_rule(repeat)
-    if isinstance(parsed, rrule):
-        # `replace` derives the implied parts (the weekday of a weekly rule...) from `anchor`.
-        return parsed.replace(dtstart=anchor)
-    return rrulestr(_rule_text(repeat), dtstart=anchor)
-
-
-@lru_cache(maxsize=1024)
-def _parse_rule(repeat: str) -> rrule | rruleset:
-    """``repeat`` parsed once per distinct text (a calendar has many events with one rule)."""
-    from dateutil.rrule import rrulestr
-
-    return rrulestr(_rule_text(repeat), dtstart=dt.datetime(2000, 1, 1))
-
-
-def _rule_text(repeat: str) -> str:
-    text = repeat.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    if "DTSTART" in text.upper() or "\n" in text:
-        raise ValueError("give only the RRULE value, e.g. 'FREQ=YEARLY;COUNT=3'")
-    if "UNTIL=" in text.upper():
-        # RFC 5545 wants UNTIL in UTC when DTSTART is zoned; dateutil wants it naive here.
-        text = ";".join(
-            p[:-1] if p.upper().startswith("UNTIL=") and p.endswith("Z") else p
-            for p in text.split(";")
-        )
-    return text
 
 
 @dataclass

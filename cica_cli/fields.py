@@ -1,0 +1,63 @@
+"""What the schedule reads of an event and of ``[calendar]``, as read-only Protocols.
+
+A ``Resolved`` event carries either the validated ``model.Event`` or the copy ``cache`` reads back
+without pydantic; both fit these shapes, so the schedule needs pydantic only for type checking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .model import DateField, Kind, Status
+
+__all__ = ["EventFields", "SettingsFields"]
+
+
+class EventFields(Protocol):
+    """An event's own fields: the validated ``model.Event``, or its copy read from the cache."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def date(self) -> DateField | None: ...
+    @property
+    def start(self) -> DateField | None: ...
+    @property
+    def end(self) -> DateField | None: ...
+    @property
+    def duration(self) -> str | None: ...
+    @property
+    def timezone(self) -> str | None: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def remind(self) -> tuple[str, ...] | None: ...
+    @property
+    def repeat(self) -> str | None: ...
+
+
+class SettingsFields(Protocol):
+    """The ``[calendar]`` table: ``model.CalendarSettings``, or its copy read from the cache."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def remind(self) -> tuple[str, ...]: ...
+    @property
+    def holidays(self) -> tuple[dt.date, ...]: ...
