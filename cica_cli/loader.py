@@ -1,17 +1,19 @@
 """TOML bytes -> validated model -> resolved schedule, with every problem reported at once.
 
-``tomllib`` gives no positions, so ``_SourceMap`` scans the text for table headers and keys to
+The TOML is parsed by ``tomli``: the same parser as the standard library's ``tomllib``, whose
+wheels are compiled (mypyc), so a 5 MB calendar parses in half the time. It gives no positions,
+so ``_SourceMap`` scans the text for table headers and keys to
 put a line number on each problem (``FILE:LINE: events.<id>.<field>: message``).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import tomli
 from pydantic import BaseModel, ValidationError
 
 from .errors import CalendarDataError, CalendarNotFoundError, Problem
@@ -96,8 +98,8 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
         line = data[: err.start].count(b"\n") + 1
         raise CalendarDataError([Problem(filename, line, "", "not valid UTF-8")]) from err
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        raw = tomli.loads(text)
+    except tomli.TOMLDecodeError as err:
         raise CalendarDataError([_toml_problem(filename, err, text)]) from err
     found: list[tuple[tuple[str, ...], str]] = []
 
@@ -122,7 +124,7 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
     return LoadedCalendar(path or Path(filename), calendar, schedule)
 
 
-def _toml_problem(filename: str, err: tomllib.TOMLDecodeError, text: str) -> Problem:
+def _toml_problem(filename: str, err: tomli.TOMLDecodeError, text: str) -> Problem:
     message = str(err)
     if message.endswith("(at end of document)"):
         last = text.count("\n") + (0 if text.endswith("\n") else 1)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import tomli
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .dates import Offset, OffsetError, parse_offset
@@ -225,8 +225,8 @@ def read_config(path: Path) -> ConfigFile:
     except OSError as err:
         raise ConfigError(f"cannot read {path}: {err.strerror}") from err
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raw = tomli.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomli.TOMLDecodeError) as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from err
     reminders = raw.get("reminders")
     if isinstance(reminders, dict) and isinstance(reminders.get("to"), str):
