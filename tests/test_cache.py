@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -153,7 +154,7 @@ def test_commands_print_the_same_from_the_cache(
 
 def _entries() -> list[Path]:
     folder = Path(os.environ["XDG_CACHE_HOME"]) / "cica"
-    return sorted(folder.glob("*.json")) if folder.exists() else []
+    return sorted(folder.glob("*.cache")) if folder.exists() else []
 
 
 def test_an_edited_calendar_is_read_again(
@@ -184,7 +185,9 @@ def test_other_code_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         lambda key, body: b"",
         lambda key, body: key + b"\n" + body[: len(body) // 2],  # truncated
-        lambda key, body: key + b"\n" + b'{"settings": 1}',  # foreign
+        lambda key, body: key + b"\n" + b'{"settings": 1}',  # foreign (JSON)
+        lambda key, body: key + b"\n" + marshal.dumps({"settings": 1}),  # foreign layout
+        lambda key, body: key + b"\n" + marshal.dumps([body]),  # valid marshal, wrong shape
         lambda key, body: b"0" * 64 + b"\n" + body,  # another key
         lambda key, body: key + b"\n\xff\xfe",  # not UTF-8
     ],
@@ -246,3 +249,16 @@ def test_a_key_that_cannot_be_computed_is_no_cache(
     result = cica("next", "-c", str(write_calendar(TRICKY)), "--as-of", "2024-07-03")
     assert result.code == 0 and "Weekly call" in result.out
     assert _entries() == []
+
+
+def test_an_entry_in_the_old_json_layout_is_removed_on_write(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(TRICKY)
+    cica("next", "-c", str(path), "--as-of", "2024-07-03")
+    [entry] = _entries()
+    old = entry.with_suffix(".json")
+    old.write_text('{"settings": {}}', encoding="utf-8")
+    path.write_text(TRICKY.replace("Weekly call", "Daily call"), encoding="utf-8")
+    assert "Daily call" in cica("next", "-c", str(path), "--as-of", "2024-07-03").out
+    assert not old.exists() and _entries() == [entry]
