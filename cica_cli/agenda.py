@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .dates import Offset, Point, apply_offset
 from .schedule import Resolved, Schedule
@@ -24,8 +23,8 @@ OVERDUE_WINDOW_DAYS = 30
 PAST_REPEATS_DAYS = 366
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+# A NamedTuple, not a dataclass, on the path of `cica next` (see errors.Problem).
+class Item(NamedTuple):
     """One occurrence of an event, seen from the as-of moment."""
 
     event: Resolved

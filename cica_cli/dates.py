@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
@@ -44,8 +43,8 @@ class OffsetError(ValueError):
     """A malformed offset or duration."""
 
 
-@dataclass(frozen=True, slots=True)
-class Offset:
+# NamedTuples, not dataclasses, on the path of `cica next` (see errors.Problem).
+class Offset(NamedTuple):
     """An amount of calendar time: a ``relativedelta`` plus a count of working days."""
 
     delta: relativedelta
@@ -157,8 +156,7 @@ def _plus(point: Point, delta: relativedelta) -> Point:
     return point + step
 
 
-@dataclass(frozen=True, slots=True)
-class Expression:
+class Expression(NamedTuple):
     """``"<ref>[.start|.end] [+|- offset]"``, or a literal date written as a string."""
 
     text: str

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .agenda import Item
-from .dates import Point
+from .dates import Point, date_of
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -270,7 +270,7 @@ def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:
     return (
         f"Nothing upcoming as of {day_text(as_of)}: the last event, "
         f"{last.event.title!r}, ended on {day_text(end)}. "
-        f"Try --as-of {last.start if last.all_day else last.start.date()} or --all."  # type: ignore[union-attr]
+        f"Try --as-of {date_of(last.start)} or --all."
     )
 
 
@@ -289,7 +289,7 @@ def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> Ren
     if event.all_day:
         grid.add_row("date" if event.start == event.end else "start", day_text(event.start))
         if event.start != event.end:
-            days = (event.end - event.start).days + 1  # type: ignore[operator]
+            days = (event.end - event.start).days + 1
             grid.add_row("end", f"{day_text(event.end)} (last day; {days} days in all)")
     else:
         grid.add_row("start", f"{point_text(event.start)} ({iso(event.start)})")

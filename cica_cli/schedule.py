@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from .dates import (
     Expression,
@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 DATE_FIELDS = ("date", "start", "end")
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+# NamedTuples and plain classes, not dataclasses, on the path of `cica next` (see
+# errors.Problem).
+class Issue(NamedTuple):
     """A problem found while resolving: which event (or "calendar") and field."""
 
     event_id: str | None  # None: the [calendar] table
@@ -51,8 +52,7 @@ class ScheduleError(Exception):
         self.issues = issues
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     """One event with its dates worked out.
 
     ``start``/``end`` are dates for whole-day items (``end`` is the last day included) or aware
@@ -90,7 +90,7 @@ class Resolved:
                 yield self.start, self.end
             return
         rule = build_rule(self.event.repeat, self.start)
-        length = self.end - self.start  # type: ignore[operator]
+        length = self.end - self.start
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(after - dt.timedelta(days=span_days), dt.time.min)
         hi = dt.datetime.combine(before, dt.time.max)
@@ -102,7 +102,7 @@ class Resolved:
         if not self.event.repeat:
             return (self.start, self.end) if _day(self.end, self.zone) >= day else None
         rule = build_rule(self.event.repeat, self.start)
-        length = self.end - self.start  # type: ignore[operator]
+        length = self.end - self.start
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(day - dt.timedelta(days=span_days), dt.time.min)
         when = rule.after(lo, inc=True)
@@ -115,13 +115,15 @@ class Resolved:
         return start, start + length
 
 
-@dataclass(frozen=True)
-class Schedule:
+_NO_DEPENDENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+
+
+class Schedule(NamedTuple):
     """The resolved calendar."""
 
     settings: SettingsFields
     events: dict[str, Resolved]
-    dependents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    dependents: Mapping[str, tuple[str, ...]] = _NO_DEPENDENTS
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -140,14 +142,18 @@ def _day(point: Point, zone: dt.tzinfo) -> dt.date:
     return point
 
 
-@dataclass
 class _Parsed:
-    event_id: str
-    event: Event
-    exprs: dict[str, Expression] = field(default_factory=dict)
-    literals: dict[str, Point] = field(default_factory=dict)
-    duration: Offset | None = None
-    refs: list[str] = field(default_factory=list)
+    """An event's fields parsed, before its dates are computed."""
+
+    __slots__ = ("duration", "event", "event_id", "exprs", "literals", "refs")
+
+    def __init__(self, event_id: str, event: Event) -> None:
+        self.event_id = event_id
+        self.event = event
+        self.exprs: dict[str, Expression] = {}
+        self.literals: dict[str, Point] = {}
+        self.duration: Offset | None = None
+        self.refs: list[str] = []
 
 
 def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedule:

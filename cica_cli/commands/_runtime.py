@@ -13,9 +13,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
 
@@ -25,8 +24,8 @@ if TYPE_CHECKING:
     from ..schedule import Schedule
 
 
-@dataclass(frozen=True)
-class OpenedCalendar:
+# A NamedTuple, not a dataclass, on the path of `cica next` (see errors.Problem).
+class OpenedCalendar(NamedTuple):
     """A calendar found and resolved."""
 
     path: Path
