@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zoneinfo
 from importlib import resources
 from pathlib import Path
+
+import pytest
+
+from cica_cli.tz import UnknownZoneError, get_zone
 
 CALENDAR = """[calendar]
 name = "tz"
@@ -64,3 +70,28 @@ def test_cica_uses_tzdata_not_the_host_database(tmp_path: Path) -> None:
     items = {i["id"]: i for i in json.loads(out)["items"]}
     assert items["soc"]["start"] == "2024-06-27T10:00:00+05:00"
     assert items["baku"]["start"] == "2024-11-11T10:00:00+04:00"
+
+
+@pytest.mark.parametrize(
+    "name", ["Asia/Almaty", "Asia/Baku", "Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC"]
+)
+def test_get_zone_reads_the_same_rules_as_zoneinfo_from_tzdata(name: str) -> None:
+    ours = get_zone(name)
+    assert ours is get_zone(name)  # one object per zone for the whole process
+    assert str(ours) == ours.key == name
+    reference = zoneinfo.ZoneInfo(name)  # tzdata too: cica empties the search path
+    moment = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    while moment.year < 2030:
+        assert moment.astimezone(ours).utcoffset() == moment.astimezone(reference).utcoffset()
+        assert moment.astimezone(ours).tzname() == moment.astimezone(reference).tzname()
+        moment += dt.timedelta(hours=61)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", " Asia/Almaty", "Asia", "Asia/Astana", "Nowhere/City", "../../etc/passwd",
+     "/etc/localtime", "Asia//Almaty", "zones", "Asia\\Baku"],
+)  # fmt: skip
+def test_get_zone_refuses_what_is_not_a_zone(name: str) -> None:
+    with pytest.raises(UnknownZoneError):
+        get_zone(name)
