@@ -56,7 +56,7 @@ def _from_package_files(name: str) -> zoneinfo.ZoneInfo | None:
 @cache
 def _tzdata_folder() -> str | None:
     try:
-        import tzdata
+        import tzdata  # type: ignore[import-untyped]
     except ImportError:
         return None
     folder = os.path.join(os.path.dirname(tzdata.__file__), "zoneinfo")
