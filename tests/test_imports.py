@@ -41,15 +41,17 @@ COMMANDS = {
     "validate": ["validate"],
 }
 _PROGRAM = """
-import json, sys
+import sys
 from cica_cli.cli import main
 out, args = sys.argv[1], sys.argv[2:]
 try:
     main(args)
 except SystemExit as exit_:
     assert not exit_.code, exit_.code
+loaded = sorted(sys.modules)
+import json
 with open(out, "w") as handle:
-    json.dump(sorted(sys.modules), handle)
+    json.dump(loaded, handle)
 """
 
 
@@ -85,3 +87,15 @@ def test_no_email_pydantic_or_typer_with_a_warm_cache(command: str, tmp_path: Pa
     for name in ("email", "pydantic", "typer", "tomli", "tomllib", *NEVER):
         assert not _loaded(modules, name), (command, name)
     assert _loaded(modules, "rich") == (command == "upcoming")
+
+
+def test_next_with_a_warm_cache_loads_only_what_a_prompt_can_afford(tmp_path: Path) -> None:
+    """The stretch goal of issue 5 (`cica next` in a shell prompt): the usual start-up sinks stay
+    out. ``dataclasses`` brings ``inspect`` and ``ast``; zoneinfo's own tzdata loader brings
+    ``importlib.resources`` with ``tempfile``, ``shutil`` and ``zipfile``."""
+    _modules(COMMANDS["next"], tmp_path)  # fills the cache
+    modules = _modules(COMMANDS["next"], tmp_path)
+    slow = ("dataclasses", "inspect", "importlib.resources", "importlib.metadata", "zipfile",
+            "tempfile", "rich", "pydantic", "typer", "dateutil.relativedelta")  # fmt: skip
+    assert [name for name in slow if _loaded(modules, name)] == []
+    assert "cica_cli.agenda" in modules  # it did run the command

@@ -170,8 +170,6 @@ def show_next(
     tz: str | None = None,
 ) -> None:
     """What ``cica next`` does (see ``next_.next_`` for the options)."""
-    import json
-
     from ..agenda import build_agenda, next_item
     from ..render import item_dict, next_line, nothing_upcoming
 
@@ -184,4 +182,9 @@ def show_next(
             write_out("null")
         say(nothing_upcoming(schedule, now.date()))
         return
-    write_out(json.dumps(item_dict(item), ensure_ascii=False) if json_ else next_line(item, zone))
+    if json_:
+        import json
+
+        write_out(json.dumps(item_dict(item), ensure_ascii=False))
+    else:
+        write_out(next_line(item, zone))
