@@ -89,11 +89,11 @@ class Resolved(NamedTuple):
             if _day(self.end, self.zone) >= after and _day(self.start, self.zone) <= before:
                 yield self.start, self.end
             return
-        rule = build_rule(self.event.repeat, self.start)
         length = self.end - self.start
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(after - dt.timedelta(days=span_days), dt.time.min)
         hi = dt.datetime.combine(before, dt.time.max)
+        rule = build_rule(self.event.repeat, self.start, not_before=lo)
         for when in rule.between(lo, hi, inc=True):
             yield self._occurrence(when, length)
 
@@ -101,11 +101,10 @@ class Resolved(NamedTuple):
         """The first occurrence that has not ended before ``day`` (None if the rule has run out)."""
         if not self.event.repeat:
             return (self.start, self.end) if _day(self.end, self.zone) >= day else None
-        rule = build_rule(self.event.repeat, self.start)
         length = self.end - self.start
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(day - dt.timedelta(days=span_days), dt.time.min)
-        when = rule.after(lo, inc=True)
+        when = build_rule(self.event.repeat, self.start, not_before=lo).after(lo, inc=True)
         return None if when is None else self._occurrence(when, length)
 
     def _occurrence(self, when: dt.datetime, length: dt.timedelta) -> tuple[Point, Point]:
