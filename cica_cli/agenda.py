@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Literal, NamedTuple
 
-from .dates import Offset, Point, apply_offset
+from .dates import Offset, Point, apply_offset, date_of
 from .schedule import Resolved, Schedule
 
 ItemStatus = Literal["upcoming", "today", "ongoing", "overdue", "past", "done", "cancelled"]
@@ -127,12 +127,17 @@ def build_agenda(
     kind_set, tag_set = frozenset(kinds), frozenset(tags)
     zone = as_of.tzinfo
     assert zone is not None, "as_of must be aware"
+    # Whatever ended before this day is past even for the overdue window, in any display zone
+    # (two zones' dates differ by two days at most): skipped without building an item.
+    long_over = today - dt.timedelta(days=OVERDUE_WINDOW_DAYS + 2)
     items: list[Item] = []
     for event in schedule.events.values():
         ev = event.event
         if kind_set and ev.kind not in kind_set:
             continue
         if tag_set and not tag_set.intersection(ev.tags):
+            continue
+        if not include_past and not ev.repeat and date_of(event.end) < long_over:
             continue
         for start, end in occurrences(event, today, horizon, include_past):
             if horizon is not None and _day(start, zone) > horizon:

@@ -107,3 +107,20 @@ def test_a_bug_is_exit_70_with_one_message_unless_debugging(debug: bool) -> None
         assert done.returncode == 70
         assert done.stderr.startswith("cica: internal error: RuntimeError: boom")
         assert "Traceback" not in done.stderr
+
+
+def test_a_deadline_stays_overdue_for_the_whole_window_seen_from_a_zone_two_days_ahead() -> None:
+    # Due at 23:00 on 1 July in Pago Pago (UTC-11): 00:00 on 3 July in Kiritimati (UTC+14).
+    schedule = loads(
+        b'[calendar]\nname = "t"\ntimezone = "Pacific/Pago_Pago"\n'
+        b'[events.late]\ntitle = "Late"\nkind = "deadline"\ndate = 2024-07-01T23:00:00\n',
+        "t.toml",
+    ).schedule
+    kiritimati = get_zone("Pacific/Kiritimati")
+
+    def seen(day: str) -> list[tuple[str, int]]:
+        as_of = dt.datetime.fromisoformat(day).replace(tzinfo=kiritimati)
+        return [(i.status, i.days_until_end) for i in build_agenda(schedule, as_of)]
+
+    assert seen("2024-08-02T12:00") == [("overdue", -30)]  # 30 days after 3 July there
+    assert seen("2024-08-03T12:00") == []
