@@ -202,7 +202,7 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
     resolved: dict[str, Resolved] = {}
     for event_id in order:
         p = parsed[event_id]
-        if event_id in bad or any(r not in resolved for r in p.refs):
+        if event_id in bad or (p.refs and not all(map(resolved.__contains__, p.refs))):
             continue  # its own problem is reported already; don't cascade
         try:
             resolved[event_id] = _evaluate(p, resolved, default_zone, holidays)
@@ -291,8 +291,12 @@ def _topological_order(parsed: Mapping[str, _Parsed]) -> tuple[list[str], list[l
     color = dict.fromkeys(parsed, white)
     order: list[str] = []
     cycles: list[list[str]] = []
-    for root in parsed:
+    for root, root_parsed in parsed.items():
         if color[root] != white:
+            continue
+        if not root_parsed.refs:  # most events: a literal date
+            color[root] = black
+            order.append(root)
             continue
         stack: list[tuple[str, Iterator[str]]] = [(root, iter(parsed[root].refs))]
         path = [root]
