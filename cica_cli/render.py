@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
+from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -450,14 +451,17 @@ class _TableDrawer:
         return self.console.render_lines(padded, cell_options, style=style)
 
 
-#: Characters one cell wide wherever they are (``tests/test_agenda_table.py`` checks it).
-_NARROW = frozenset(
-    [chr(c) for c in range(0x20, 0x7F)]
-    + [chr(c) for c in range(0xA1, 0x300) if c != 0xAD]
-    + list("\N{EN DASH}\N{EM DASH}\u2018\u2019\u201c\u201d\N{HORIZONTAL ELLIPSIS}")
-)
-_WORD = re.compile(r"\s*\S+\s*")  # as rich._wrap.words: a word and the spaces after it
-_TRAILING_SPACE = re.compile(r"\s+$")
+@cache  # built when first needed: `cica next` imports this module too
+def narrow_characters() -> frozenset[str]:
+    """Characters one cell wide wherever they are (``tests/test_agenda_table.py`` checks it)."""
+    return frozenset(
+        [chr(c) for c in range(0x20, 0x7F)]
+        + [chr(c) for c in range(0xA1, 0x300) if c != 0xAD]
+        + list("\N{EN DASH}\N{EM DASH}\u2018\u2019\u201c\u201d\N{HORIZONTAL ELLIPSIS}")
+    )
+
+
+_WORD = r"\s*\S+\s*"  # as rich._wrap.words: a word and the spaces after it
 
 
 def _wrap_plain(text: str, width: int, no_wrap: bool, console: Console) -> tuple[str, ...] | None:
@@ -473,7 +477,7 @@ def _wrap_plain(text: str, width: int, no_wrap: bool, console: Console) -> tuple
 
         if Emoji.replace(text) != text:
             return None
-    if not _NARROW.issuperset(text):
+    if not narrow_characters().issuperset(text):
         from rich.cells import cell_len
         from rich.text import Text
 
@@ -491,7 +495,7 @@ def _wrap_plain(text: str, width: int, no_wrap: bool, console: Console) -> tuple
     if not no_wrap:
         breaks = [0]
         offset = 0
-        for word in _WORD.finditer(text):
+        for word in re.finditer(_WORD, text):
             start, end = word.span()
             length = len(word.group().rstrip())
             if width - offset >= length:
@@ -506,7 +510,7 @@ def _wrap_plain(text: str, width: int, no_wrap: bool, console: Console) -> tuple
     for piece in pieces:
         line = piece
         if not no_wrap and len(line) > width:
-            spaces = _TRAILING_SPACE.search(line)
+            spaces = re.search(r"\s+$", line)
             if spaces:
                 line = line[: len(line) - min(len(spaces.group()), len(line) - width)]
         if len(line) > width:
