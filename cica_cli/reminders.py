@@ -169,14 +169,23 @@ def due_reminders(
         raise ValueError("now must be aware")
     today = now.date()
     found: list[Reminder] = []
+    # Events share their leads (the calendar's, or the same few lists of their own), so each
+    # list is read, and its horizon found, once; so is the due day of a whole-day lead.
+    lead_lists: dict[tuple[str, ...] | None, tuple[tuple[Lead, ...], dt.date]] = {}
+    due_days: dict[tuple[dt.date, Lead], dt.date] = {}
     for event in schedule.events.values():
         if event.event.status != "planned":
             continue
-        event_leads = leads_for(event, schedule, leads)
+        own = event.event.remind
+        list_key = None if own is None else tuple(own)
+        known = lead_lists.get(list_key)
+        if known is None:
+            event_leads = leads_for(event, schedule, leads)
+            known = lead_lists[list_key] = (event_leads, _horizon(today, event_leads))
+        event_leads, horizon = known
         if not event_leads:
             continue
         zone = event.zone
-        horizon = _horizon(today, event_leads)
         for start, end in event.occurrences(today - dt.timedelta(days=1), horizon):
             anchor = anchor_of(event, start, end)
             anchor_day = date_of(anchor, zone)
@@ -184,8 +193,14 @@ def due_reminders(
                 continue
             best: tuple[dt.date, Lead] | None = None
             for lead in event_leads:
-                due_day, due_moment = _due(anchor, lead, zone)
-                is_due = now >= due_moment if due_moment is not None else due_day <= today
+                if lead.has_time:
+                    due_day, due_moment = _due(anchor, lead, zone)
+                    is_due = due_moment is not None and now >= due_moment
+                else:  # due on the anchor's day minus the lead, whatever the time
+                    cached = due_days.get((anchor_day, lead))
+                    if cached is None:
+                        cached = due_days[anchor_day, lead] = _due(anchor, lead, zone)[0]
+                    due_day, is_due = cached, cached <= today
                 # Nearest the event = due last; ties (same day, e.g. "1 day" and "12 hours")
                 # go to the shorter lead.
                 if is_due and (best is None or (due_day, -_lead_size(lead)) > _rank(best)):
@@ -325,7 +340,11 @@ def one_line(text: str) -> str:
     ZWNJ and ZWJ stay: Persian and other scripts spell words with them. Bidi overrides go: they
     can make a title read differently from what it is.
     """
-    return " ".join("".join(" " if _invisible(c) else c for c in text).split())
+    if not text.isprintable():  # else there is nothing to drop (most titles, descriptions)
+        invisible = [c for c in set(text) if _invisible(c)]
+        if invisible:
+            text = text.translate(dict.fromkeys(map(ord, invisible), " "))
+    return " ".join(text.split())
 
 
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})

@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 from cica_cli.errors import ConfigError
 from cica_cli.loader import loads
 from cica_cli.mail_message import as_bytes, build_message, header_text
-from cica_cli.reminders import Entry, Key, digests, due_reminders, message_id, subject
+from cica_cli.reminders import (
+    Entry,
+    Key,
+    digests,
+    due_reminders,
+    message_id,
+    one_line,
+    subject,
+)
 from cica_cli.schedule import Schedule
 from cica_cli.settings import (
     Address,
@@ -207,6 +215,53 @@ repeat = "FREQ=WEEKLY;COUNT=3"
         day = dt.date(2024, 6, 25) + dt.timedelta(days=n)
         seen += [r.key.occurrence for r in due_reminders(sched, at(day.isoformat()), [DESK], {})]
     assert sorted(set(seen)) == ["2024-07-01", "2024-07-08", "2024-07-15"]
+
+
+def test_each_event_keeps_its_own_leads_among_events_that_share_them() -> None:
+    # Lead lists and due days are worked out once per list and day: a mix-up would show here.
+    sched = schedule(
+        """\
+[calendar]
+remind = ["7 days"]
+"""
+        + "".join(
+            f'\n[events.{name}]\ntitle = "{name}"\nkind = "deadline"\ndate = 2024-07-11\n'
+            + (f"remind = {leads}\n" if leads else "")
+            for name, leads in [
+                ("a", '["1 day"]'),
+                ("b", ""),
+                ("c", '["3 days", "1 day"]'),
+                ("d", '["1 day"]'),
+                ("e", '["3 days"]'),
+                ("f", "[]"),
+            ]
+        )
+    )
+
+    def due(day: str) -> list[tuple[str, str, int]]:
+        found = due_reminders(sched, at(day), [DESK], {})
+        return sorted((r.key.event_id, r.key.lead, r.days_left) for r in found)
+
+    assert due("2024-07-04") == [("b", "P7D", 7)]
+    assert due("2024-07-08") == [("b", "P7D", 3), ("c", "P3D", 3), ("e", "P3D", 3)]
+    assert due("2024-07-10") == [
+        ("a", "P1D", 1), ("b", "P7D", 1), ("c", "P1D", 1), ("d", "P1D", 1), ("e", "P3D", 1),
+    ]  # fmt: skip
+
+
+def _one_line_by_definition(text: str) -> str:
+    dropped = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+    kept = {"\u200c", "\u200d"}
+    spaced = "".join(
+        " " if unicodedata.category(c) in dropped and c not in kept else c for c in text
+    )
+    return " ".join(spaced.split())
+
+
+@given(st.text(max_size=200))
+def test_one_line_drops_exactly_the_invisible_characters(text: str) -> None:
+    assert one_line(text) == _one_line_by_definition(text)
+    assert one_line(f"Title {text}\u202e\x00") == _one_line_by_definition(f"Title {text}")
 
 
 def test_message_id_depends_on_the_keys_only() -> None:
