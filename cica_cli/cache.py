@@ -80,8 +80,6 @@ class CachedSettings(NamedTuple):
 
 _EVENT_FIELDS = CachedEvent._fields
 _DATE_VALUED = tuple(_EVENT_FIELDS.index(name) for name in ("date", "start", "end"))
-_TAGS = _EVENT_FIELDS.index("tags")
-_REMIND = _EVENT_FIELDS.index("remind")
 
 
 def read_calendar(path: Path) -> bytes:
@@ -171,10 +169,10 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
 
 
 # The layout: {"settings": {...}, "events": [[id, [the fields of CachedEvent, in order], zone,
-# start, end, computed, depends_on], ...], "dependents": {id: [ids]}}. A resolved point is a date
-# "2024-06-27" or a wall-clock date-time in the event's zone ["2024-06-27T10:00:00", fold]; a
-# raw `date`, `start` or `end` keeps its TOML type: a string stays a string, a date or
-# date-time becomes ["d", iso].
+# start, end, computed, depends_on], ...], "dependents": {id: (ids)}}, tuples staying tuples. A
+# resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
+# ["2024-06-27T10:00:00", fold]; a raw `date`, `start` or `end` keeps its TOML type: a string
+# stays a string, a date or date-time becomes ["d", iso].
 
 
 class _Uncacheable(Exception):
@@ -198,25 +196,22 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
             _encode_point(r.start, r.zone_name),
             _encode_point(r.end, r.zone_name),
             dict(r.computed),
-            list(r.depends_on),
+            r.depends_on,
         ]
         for r in schedule.events.values()
     ]
-    dependents = {k: list(v) for k, v in schedule.dependents.items() if v}
+    dependents = {k: v for k, v in schedule.dependents.items() if v}
     return {"settings": settings, "events": events, "dependents": dependents}
 
 
 def _encode_event(event: EventFields) -> list[Any]:
-    out: list[Any] = []
-    for name in _EVENT_FIELDS:
-        value = getattr(event, name)
+    # Text, None and tuples of text are kept as they are (marshal keeps tuples as tuples, and
+    # refuses what it cannot hold, which leaves the calendar uncached).
+    out = [getattr(event, name) for name in _EVENT_FIELDS]
+    for i in _DATE_VALUED:
+        value = out[i]
         if isinstance(value, dt.date):  # a TOML date or date-time in `date`, `start` or `end`
-            value = ["d", value.isoformat()]
-        elif isinstance(value, tuple):
-            value = list(value)
-        elif value is not None and not isinstance(value, str):
-            raise _Uncacheable(name)
-        out.append(value)
+            out[i] = ["d", value.isoformat()]
     return out
 
 
@@ -247,7 +242,7 @@ def _decode(doc: dict[str, Any]) -> Schedule:
             start=_decode_point(start, zone),
             end=_decode_point(end, zone),
             computed=computed,
-            depends_on=tuple(depends_on),
+            depends_on=depends_on,
         )
     dependents = {eid: tuple(doc["dependents"].get(eid, ())) for eid in events}
     return Schedule(settings, events, dependents)
@@ -260,9 +255,6 @@ def _decode_event(fields: list[Any]) -> CachedEvent:
             iso = value[1]
             is_day = len(iso) == 10
             fields[i] = dt.date.fromisoformat(iso) if is_day else dt.datetime.fromisoformat(iso)
-    fields[_TAGS] = tuple(fields[_TAGS])
-    if fields[_REMIND] is not None:
-        fields[_REMIND] = tuple(fields[_REMIND])
     return CachedEvent._make(fields)
 
 
