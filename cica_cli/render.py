@@ -339,7 +339,7 @@ class _TableDrawer:
         self.border_style = get_style("none") + get_style("")
         self.cell_style = get_style("")
         self.segment = Segment
-        self.wrapped: dict[tuple[str, int, bool], tuple[str, ...] | None] = {}
+        self.wrapped: dict[tuple[str, int, tuple[int, int, bool]], tuple[str, ...] | None] = {}
         self.row_styles: dict[str | None, Style] = {}
 
     def draw(self, table: AgendaTable) -> Iterator[Segment]:
@@ -384,25 +384,20 @@ class _TableDrawer:
     ) -> Iterator[Segment]:
         """The lines of one row; runs of unstyled segments are joined (they print the same)."""
         segment = self.segment
-        rendered: list[list[str] | list[list[Segment]]] = []
-        height = 1
-        for text, width, (pad_left, pad_right, no_wrap) in zip(
-            cells, self.widths, _CELL_LAYOUT, strict=True
-        ):
-            inner = width - pad_left - pad_right
-            key = (text, inner, no_wrap)
+        rendered: list[Sequence[str] | list[list[Segment]]] = []
+        plain: list[Sequence[str]] = []  # the same, while every cell is plain text
+        for text, width, layout in zip(cells, self.widths, _CELL_LAYOUT, strict=True):
+            key = (text, width, layout)
             try:
                 texts = self.wrapped[key]
             except KeyError:
-                texts = self.wrapped[key] = _wrap_plain(text, inner, no_wrap, self.console)
+                texts = self.wrapped[key] = self.plain_cell(text, width, layout)
             if texts is None:
-                lines: list[str] | list[list[Segment]] = self.rich_cell(
-                    text, width, pad_left, pad_right, no_wrap, style
-                )
+                rendered.append(self.rich_cell(text, width, layout, style))
             else:
-                lines = [f"{' ' * pad_left}{line}{' ' * pad_right}" for line in texts]
-            rendered.append(lines)
-            height = max(height, len(lines))
+                rendered.append(texts)
+                plain.append(texts)
+        height = max(len(lines) for lines in rendered)
         left, divider_text, right = edges
         border_style = self.border_style
         divider = (
@@ -410,6 +405,16 @@ class _TableDrawer:
             if divider_text.strip()
             else segment(divider_text, row_style.background_style + border_style)
         )
+        if len(plain) == len(rendered) and not (header or style or border_style or divider.style):
+            # Most rows: nothing styled, only plain text; each line becomes one segment.
+            for line_no in range(height):
+                parts = [
+                    lines[line_no] if line_no < len(lines) else " " * width
+                    for lines, width in zip(plain, self.widths, strict=True)
+                ]
+                yield segment(left + divider_text.join(parts) + right)
+                yield segment.line()
+            return
         for line_no in range(height):
             pieces = [segment(left, border_style)]
             for column, (lines, (pad_left, pad_right, _)) in enumerate(
@@ -437,11 +442,23 @@ class _TableDrawer:
             yield from _joined(pieces)
             yield segment.line()
 
+    def plain_cell(
+        self, text: str, width: int, layout: tuple[int, int, bool]
+    ) -> tuple[str, ...] | None:
+        """A cell's lines with their padding, if ``text`` is plain (see ``_wrap_plain``)."""
+        pad_left, pad_right, no_wrap = layout
+        texts = _wrap_plain(text, width - pad_left - pad_right, no_wrap, self.console)
+        if texts is None:
+            return None
+        return tuple(f"{' ' * pad_left}{line}{' ' * pad_right}" for line in texts)
+
     def rich_cell(
-        self, text: str, width: int, pad_left: int, pad_right: int, no_wrap: bool, style: Style
+        self, text: str, width: int, layout: tuple[int, int, bool], style: Style
     ) -> list[list[Segment]]:
         """A cell's lines drawn by Rich, as the table does (for markup, emoji codes, tabs...)."""
         from rich.padding import Padding
+
+        pad_left, pad_right, no_wrap = layout
 
         cell_options = self.options.update(
             width=width, justify="left", no_wrap=no_wrap, overflow="ellipsis",
@@ -470,6 +487,9 @@ def _wrap_plain(text: str, width: int, no_wrap: bool, console: Console) -> tuple
     None if Rich would read more into it (markup, an emoji code) or it has tabs, line breaks
     or control characters; Rich draws such a cell itself.
     """
+    fits = len(text) <= width and text.isascii() and text.isprintable()
+    if fits and "[" not in text and ":" not in text:
+        return (text.ljust(width),)  # most cells
     if not text.isprintable() or "[" in text:
         return None
     if ":" in text:
