@@ -340,7 +340,8 @@ class _TableDrawer:
         self.cell_style = get_style("")
         self.segment = Segment
         self.wrapped: dict[tuple[str, int, tuple[int, int, bool]], tuple[str, ...] | None] = {}
-        self.row_styles: dict[str | None, Style] = {}
+        self.row_styles: dict[str | None, tuple[Style, Style]] = {}  # name: (cells, row)
+        self.dividers: dict[tuple[str, Style], Segment] = {}
 
     def draw(self, table: AgendaTable) -> Iterator[Segment]:
         from rich.style import Style
@@ -359,18 +360,18 @@ class _TableDrawer:
         yield segment.line()
         last = len(table.rows) - 1
         for index, (row, style_name) in enumerate(zip(table.rows, table.styles, strict=True)):
-            row_style = self.row_styles.get(style_name)
-            if row_style is None:
+            styles = self.row_styles.get(style_name)
+            if styles is None:
                 row_style = Style.null()
                 if style_name is not None:
                     row_style += console.get_style(style_name)
-                self.row_styles[style_name] = row_style
+                styles = self.row_styles[style_name] = (self.cell_style + row_style, row_style)
             edges = (
                 (box.foot_left, box.foot_vertical, box.foot_right)
                 if index == last
                 else (box.mid_left, box.mid_vertical, box.mid_right)
             )
-            yield from self.row(row, self.cell_style + row_style, row_style, edges)
+            yield from self.row(row, *styles, edges)
         yield segment(box.get_bottom(widths), border_style)
         yield segment.line()
 
@@ -400,11 +401,13 @@ class _TableDrawer:
         height = max(len(lines) for lines in rendered)
         left, divider_text, right = edges
         border_style = self.border_style
-        divider = (
-            segment(divider_text, border_style)
-            if divider_text.strip()
-            else segment(divider_text, row_style.background_style + border_style)
-        )
+        divider = self.dividers.get((divider_text, row_style))
+        if divider is None:  # a blank divider takes the row's background, as in Rich
+            divider = self.dividers[divider_text, row_style] = (
+                segment(divider_text, border_style)
+                if divider_text.strip()
+                else segment(divider_text, row_style.background_style + border_style)
+            )
         if len(plain) == len(rendered) and not (header or style or border_style or divider.style):
             # Most rows: nothing styled, only plain text; each line becomes one segment.
             for line_no in range(height):
