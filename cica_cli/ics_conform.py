@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _URI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved marks
+#: Characters quote() never encodes: its own safe ones (letters, digits, "_.-~") and _URI_SAFE.
+_URI_PLAIN = re.compile(r"[A-Za-z0-9_.\-~!#$%&'()*+,/:;=?@\[\]]*")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 
 #: Property order in the output: readable, and fixed whatever order ics used.
@@ -82,6 +84,8 @@ def _url(source: str | None) -> str | None:
     """``source`` as a raw URI value (fix 4b), or None when it is not a URL."""
     if not source or not _SCHEME.match(source.strip()):
         return None
+    if _URI_PLAIN.fullmatch(source.strip()):  # what quote() would return unchanged
+        return source.strip()
     from urllib.parse import quote
 
     return quote(source.strip(), safe=_URI_SAFE)
@@ -95,13 +99,13 @@ class _Node:
     props: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
 
-    def lines(self) -> Iterator[str]:
+    def lines(self) -> list[str]:
         # Properties, then sub-components: the order RFC 5545's ABNF requires (fix 10).
-        yield f"BEGIN:{self.name}"
-        yield from self.props
+        lines = [f"BEGIN:{self.name}", *self.props]
         for child in self.children:
-            yield from child.lines()
-        yield f"END:{self.name}"
+            lines += child.lines()
+        lines.append(f"END:{self.name}")
+        return lines
 
 
 def _parse(text: str) -> _Node:
@@ -115,35 +119,57 @@ def _parse(text: str) -> _Node:
 def _conform(node: _Node) -> _Node:
     """``node`` and its sub-components: properties in a fixed order, triggers in days."""
     for part in _walk(node):
-        part.props.sort(key=functools.partial(_rank, _RANKS.get(part.name, {})))
-        if part.name == "VALARM":
-            part.props = [
-                _trigger_in_days(p) if p[:7].upper() == "TRIGGER" else p for p in part.props
-            ]
+        _conform_props(part, [_prop_name(p) for p in part.props])
     return node
+
+
+def _conform_props(part: _Node, names: list[str]) -> None:
+    """``part``'s own properties in the fixed order (stable), its triggers in days.
+
+    ``names[i]`` is ``_prop_name(part.props[i])``: ``ics_export`` knows the names of the lines
+    it builds and passes them, rather than have every line parsed again here.
+    """
+    ranks = _RANKS.get(part.name, {})
+    last = len(ranks)
+    keys = [ranks.get(name, last) for name in names]
+    props = part.props
+    part.props = [props[i] for i in sorted(range(len(props)), key=keys.__getitem__)]
+    if part.name == "VALARM":
+        part.props = [_trigger_in_days(p) if p[:7].upper() == "TRIGGER" else p for p in part.props]
 
 
 def _tree(lines: Iterable[str]) -> _Node:
     stack: list[_Node] = []
     root: _Node | None = None
+    props: list[str] | None = None  # the innermost open component's
     for line in lines:
-        if not line:
-            continue
-        upper = line[:6].upper()  # enough to tell BEGIN: and END: from a property
-        if upper.startswith("BEGIN:"):
-            node = _Node(line[6:].upper())
-            if stack:
-                stack[-1].children.append(node)
-            else:
-                root = node
-            stack.append(node)
-        elif upper.startswith("END:"):
-            stack.pop()
-        elif stack:
-            stack[-1].props.append(line)
+        # Only an empty line or one starting with B or E can be special (no other character
+        # upper-cases to either): the rest, nearly every line, go straight to the component.
+        if line[:1] in _MARKS:
+            if not line:
+                continue
+            upper = line[:6].upper()  # enough to tell BEGIN: and END: from a property
+            if upper.startswith("BEGIN:"):
+                node = _Node(line[6:].upper())
+                if stack:
+                    stack[-1].children.append(node)
+                else:
+                    root = node
+                stack.append(node)
+                props = node.props
+                continue
+            if upper.startswith("END:"):
+                stack.pop()
+                props = stack[-1].props if stack else None
+                continue
+        if props is not None:
+            props.append(line)
     if root is None:
         raise ValueError("no component")
     return root
+
+
+_MARKS = frozenset({"", "B", "b", "E", "e"})
 
 
 def _walk(node: _Node) -> Iterator[_Node]:
@@ -162,10 +188,6 @@ def _value_of(node: _Node, name: str) -> str | None:
         if _prop_name(line) == name:
             return line.split(":", 1)[1] if ":" in line else ""
     return None
-
-
-def _rank(ranks: dict[str, int], line: str) -> int:
-    return ranks.get(line.partition(":")[0].partition(";")[0].upper(), len(ranks))
 
 
 @functools.lru_cache(maxsize=256)  # a calendar has a handful of distinct leads
