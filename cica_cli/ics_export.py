@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from . import __version__
 from .dates import Offset, Point
 from .ics_conform import (
     _conform,
+    _conform_props,
     _emit,
     _Node,
     _parse,
@@ -106,8 +107,12 @@ def stable_uid(calendar_name: str, event_id: str) -> str:
     The id is kept readable; a digest of the calendar's name keeps two calendars that reuse an id
     (``soc`` in 2024 and in 2025) apart when someone subscribes to both.
     """
-    digest = hashlib.sha256(calendar_name.encode("utf-8")).hexdigest()[:12]
-    return f"{event_id}.{digest}@cica"
+    return f"{event_id}.{_digest(calendar_name)}@cica"
+
+
+@functools.lru_cache(maxsize=16)  # one calendar name per export, thousands of events
+def _digest(calendar_name: str) -> str:
+    return hashlib.sha256(calendar_name.encode("utf-8")).hexdigest()[:12]
 
 
 def select_events(schedule: Schedule, options: ExportOptions) -> list[Resolved]:
@@ -215,16 +220,16 @@ def _build(
         yield _emit(child.lines())
     draft = Revision(0, stamp)
     instant = get_arrow(stamp)  # converted once, not twice per event
-    memo: dict[Any, list[Any]] = {}
+    memo = _Memo()
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
         for event in events:
             uid = stable_uid(settings.name, event.id)
-            node = _conform(_serialized(_event(event, uid, instant, schedule, options), memo))
+            node = _drafted(_event(event, uid, instant, schedule, options, memo), memo)
             revision = _revision(node, before.get(uid), stamp)
             if revision != draft:
-                _revise(node, revision)
+                _revise(node, revision, memo)
             yield _emit(node.lines())
     yield _emit([f"END:{root.name}"])
 
@@ -235,12 +240,10 @@ def _event(
     stamp: Any,  # the stamp as an Arrow
     schedule: Schedule,
     options: ExportOptions,
+    memo: _Memo,
 ) -> Any:
     """The event as an ``ics.Event``, drafted as new: SEQUENCE 0, LAST-MODIFIED ``stamp``."""
-    import ics
-    from ics.alarm import DisplayAlarm
-    from ics.grammar.parse import ContentLine
-
+    ics = memo.ics
     e = event.event
     item = ics.Event(
         name=_text(e.title),
@@ -254,13 +257,13 @@ def _event(
     )
     extra: list[_Line] = []
     if event.all_day:
-        _set_all_day(item, event)
+        _set_all_day(item, event, memo)
     elif e.repeat:
         extra.extend(_zoned_times(event))  # its zone gets a VTIMEZONE (see _build)
     else:
-        item.begin = event.start  # aware; ics writes it in UTC (fix 8)
+        item.begin = memo.arrow(event.start)  # aware; ics writes it in UTC (fix 8)
         if event.end != event.start:
-            item.end = event.end
+            item.end = memo.arrow(event.end)
     if e.repeat:
         extra.append(("RRULE", {}, _rrule(e.repeat, event)))
     extra.append(("SEQUENCE", {}, "0"))  # the draft's, as LAST-MODIFIED
@@ -269,92 +272,178 @@ def _event(
     if url:
         extra.append(("URL", {}, url))
     for prop, params, value in extra:
-        item.extra.append(ContentLine(prop, params=params, value=value))
+        item.extra.append(ics.ContentLine(prop, params=params, value=value))
     if e.status != "cancelled":
         text = _text(f"Reminder: {e.title}")
         for trigger in _triggers(event, schedule, options):
-            item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
+            item.alarms.append(ics.DisplayAlarm(trigger=trigger, display_text=text))
     return item
 
 
-def _serialized(component: Any, memo: dict[Any, list[Any]]) -> _Node:
-    """``component.serialize()`` read back as a tree, without the text round trip.
+class _Ics:
+    """The parts of ``ics`` used per event, imported once per export rather than once per use
+    (an import statement costs a microsecond or more even when the module is loaded)."""
 
-    The same lines ics writes: its own serializers fill an ics ``Container`` exactly as
-    ``Component.serialize`` does (the list of serializers looked up once per class, not once
-    per component, and alarms kept as sub-containers rather than text); each property line is
-    then ``str()`` of ics's ``ContentLine``. Anything unusual takes the text round trip.
-    ``memo`` keeps the lines of the serializers in ``_ONE_VALUE`` for one export.
+    def __init__(self) -> None:
+        import ics
+        from ics.alarm import DisplayAlarm
+        from ics.grammar.parse import Container, ContentLine
+        from ics.utils import arrow_to_iso, get_arrow
+
+        self.Event = ics.Event
+        self.DisplayAlarm = DisplayAlarm
+        self.Container = Container
+        self.ContentLine = ContentLine
+        self.arrow_to_iso = arrow_to_iso
+        self.get_arrow = get_arrow
+
+
+class _Memo:
+    """What one export computes once and reuses for every event that needs it.
+
+    arrow (through which ics converts and formats every time) is most of ics's cost, and most
+    events share their stamps, their alarm leads and many of their days. Arrow objects are
+    immutable, so one can serve every event; the memoised lines are exactly the lines ics
+    writes for the same values.
     """
-    container = _container(component, memo)
-    node = _node(container)
-    return node if node is not None else _parse(str(container))
+
+    def __init__(self) -> None:
+        self.ics = _Ics()
+        self.arrows: dict[tuple[Any, ...], Any] = {}
+        self.lines: dict[tuple[Any, ...], list[Any]] = {}  # ics's ContentLines
+        self.names: dict[str, str | None] = {}
+        self.stamps: dict[dt.datetime, str] = {}
+
+    def arrow(self, value: dt.date) -> Any:
+        """``ics.utils.get_arrow(value)``, once per distinct date or date-time.
+
+        The key tells apart what compares equal but is not the same Arrow: a date and a
+        date-time, the same instant in two zones, the two readings of an ambiguous local time.
+        """
+        key = (type(value), value, getattr(value, "tzinfo", None), getattr(value, "fold", 0))
+        found = self.arrows.get(key)
+        if found is None:
+            found = self.arrows[key] = self.ics.get_arrow(value)
+        return found
+
+    def last_modified(self, moment: dt.datetime) -> str:
+        """The LAST-MODIFIED line for ``moment``, formatted as ics formats it."""
+        instant = moment.astimezone(UTC)
+        line = self.stamps.get(instant)
+        if line is None:
+            iso = self.ics.arrow_to_iso(self.ics.get_arrow(instant))
+            line = self.stamps[instant] = f"LAST-MODIFIED:{iso}"
+        return line
 
 
-#: ics serializers whose lines depend on one attribute only: DTSTAMP and LAST-MODIFIED, the
-#: same for (almost) every event, so arrow's slow formatting runs once per distinct value.
-_ONE_VALUE = {"serialize_created": "created", "serialize_last_modified": "last_modified"}
+def _drafted(component: Any, memo: _Memo) -> _Node:
+    """``_conform(_parse(component.serialize()))``, without the text round trip.
+
+    The same lines ics writes: its own serializers run as ``Component.serialize`` runs them
+    (the list looked up once per class rather than once per component, alarms kept as
+    sub-components rather than text), each line is what ``str()`` of ics's ``ContentLine``
+    gives, and the serializers in ``_MEMO_KEYS`` run once per distinct value. Anything unusual
+    (a line that would not read back as itself) takes the text round trip.
+    """
+    node = _draft(component, memo)
+    return node if node is not None else _conform(_parse(component.serialize()))
 
 
-def _container(component: Any, memo: dict[Any, list[Any]]) -> Any:
-    container = component.extra.clone()
-    for output in _serializers(component.Meta.serializer):
-        name = output.__name__
-        if name == "serialize_alarm":  # str(alarm) for each, as containers
-            container.extend(_container(alarm, memo) for alarm in component.alarms)
-        elif name in _ONE_VALUE:
-            key = (name, getattr(component, _ONE_VALUE[name]))
-            lines = memo.get(key)
-            if lines is None:
-                done = len(container)
-                output(component, container)
-                lines = memo[key] = list(container[done:])
-            else:
-                container.extend(lines)
+def _instant(moment: Any) -> dt.datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
+
+
+def _span(component: Any) -> tuple[Any, ...]:
+    # Everything ics's DTSTART/DTEND serializers read: they write instants in UTC (or their
+    # UTC dates, when all-day), so equal instants in other zones give the same lines.
+    c = component
+    return (_instant(c._begin), c._begin_precision, _instant(c._end_time), c._duration)
+
+
+#: ics serializers whose lines depend only on what the key function returns: arrow's slow
+#: formatting then runs once per distinct stamp, day or alarm lead rather than once per event.
+_MEMO_KEYS: dict[str, Callable[[Any], Any]] = {
+    "serialize_created": lambda c: _instant(c.created),
+    "serialize_last_modified": lambda c: _instant(c.last_modified),
+    "serialize_start": _span,
+    "serialize_all_day": _span,
+    "serialize_end": _span,
+    "serialize_trigger": lambda c: (type(c.trigger), c.trigger),
+}
+
+
+def _draft(component: Any, memo: _Memo) -> _Node | None:
+    node = _Node(component.extra.name.upper())
+    # What Component.serialize starts from: the extra lines (not cloned: nothing changes them).
+    written = memo.ics.Container(node.name, *component.extra)
+    for name, output, key_of in _serializers(component.Meta.serializer):
+        if name == "serialize_alarm":
+            for alarm in component.alarms:
+                child = _draft(alarm, memo)
+                if child is None:
+                    return None
+                node.children.append(child)
+            continue
+        if key_of is None:
+            output(component, written)
+            continue
+        key = (name, key_of(component))
+        lines = memo.lines.get(key)
+        if lines is None:
+            done = len(written)
+            output(component, written)
+            memo.lines[key] = written[done:]
         else:
-            output(component, container)
-    return container
+            written.extend(lines)
+    named = _read(written, memo)
+    if named is None:
+        return None
+    node.props = [line for _, line in named]
+    _conform_props(node, [name for name, _ in named])
+    return node
 
 
 @functools.cache
-def _serializers(serializer: Any) -> list[Any]:
-    return list(serializer.get_serializers())
+def _serializers(serializer: Any) -> list[tuple[str, Any, Callable[[Any], Any] | None]]:
+    """(name, serializer, memo key or None) in ics's order, looked up once per class."""
+    return [(o.__name__, o, _MEMO_KEYS.get(o.__name__)) for o in serializer.get_serializers()]
 
 
 _SUSPECT = frozenset({"", "B", "b", "E", "e"})  # how an empty, BEGIN: or END: line starts
 
 
-def _node(container: Any) -> _Node | None:
-    """The container as a tree, or None if a line would not read back as itself."""
-    from ics.grammar.parse import Container
-
-    node = _Node(container.name.upper())
-    for item in container:
-        if isinstance(item, Container):
-            child = _node(item)
-            if child is None:
-                return None
-            node.children.append(child)
-            continue
-        line = str(item)
+def _read(items: Any, memo: _Memo) -> list[tuple[str, str]] | None:
+    """(name, line) of each of ics's content lines; None if one would not read back as itself."""
+    ContentLine = memo.ics.ContentLine
+    named = []
+    for item in items:
+        if type(item) is ContentLine and not item.params and type(item.value) is str:
+            line = f"{item.name}:{item.value}"  # what ContentLine.__str__ gives, without a loop
+        elif isinstance(item, ContentLine):
+            line = str(item)
+        else:  # a sub-component or text: let the round trip read it
+            return None
         if "\r" in line or "\n" in line:
             return None
         if line[:1] in _SUSPECT and (not line or line[:6].upper().startswith(("BEGIN:", "END:"))):
             return None
-        node.props.append(line)
-    return node
+        name = memo.names.get(item.name, "")
+        if name == "":
+            # ContentLine upper-cases its name; one without ":" or ";" is _prop_name(line).
+            plain = ":" not in item.name and ";" not in item.name
+            name = memo.names[item.name] = item.name.upper() if plain else None
+        named.append((name if name is not None else _prop_name(line), line))
+    return named
 
 
-def _revise(node: _Node, revision: Revision) -> None:
+def _revise(node: _Node, revision: Revision, memo: _Memo) -> None:
     """Rewrite the drafted event's SEQUENCE and LAST-MODIFIED for ``revision``."""
-    from ics.utils import arrow_to_iso, get_arrow
-
     for i, line in enumerate(node.props):
         prop = _prop_name(line)
         if prop == "SEQUENCE":
             node.props[i] = f"SEQUENCE:{revision.sequence}"
-        elif prop == "LAST-MODIFIED":  # formatted as ics formats it
-            node.props[i] = f"LAST-MODIFIED:{arrow_to_iso(get_arrow(revision.last_modified))}"
+        elif prop == "LAST-MODIFIED":
+            node.props[i] = memo.last_modified(revision.last_modified)
 
 
 def _prodid() -> str:
@@ -374,11 +463,11 @@ def _feed_properties(name: str, description: str | None) -> list[_Line]:
     ]
 
 
-def _set_all_day(item: Any, event: Resolved) -> None:
+def _set_all_day(item: Any, event: Resolved, memo: _Memo) -> None:
     # Fix 9 / 9c: built from plain dates (never aware midnights, which shift a day east of UTC),
     # and the exclusive DTEND set explicitly: the last included day + 1.
     assert isinstance(event.start, dt.date) and isinstance(event.end, dt.date)
-    item.begin = event.start
+    item.begin = memo.arrow(event.start)
     if _at_midnight(item):
         # Exactly what make_all_day() does to an event that has only a begin at midnight UTC
         # (a plain date always gives one), without arrow's floor('day'), which would return an
@@ -388,7 +477,7 @@ def _set_all_day(item: Any, event: Resolved) -> None:
         item._begin_precision = "day"
     else:
         item.make_all_day()
-    item.end = event.end + dt.timedelta(days=1)
+    item.end = memo.arrow(event.end + dt.timedelta(days=1))
 
 
 def _at_midnight(item: Any) -> bool:
