@@ -70,6 +70,11 @@ def _until(value: str, event: Resolved) -> str:
 def _categories(kind: str, tags: Iterable[str], escape: Callable[[str], str]) -> str:
     # Written by cica, not ics: ics keeps categories in a set, so their order would change from
     # run to run (fix 14). The kind comes first: "deadline", "meeting", ...
+    return _categories_of(kind, tags if type(tags) is tuple else tuple(tags), escape)
+
+
+@functools.lru_cache(maxsize=4096)  # events share their kind and tags: built once per pair
+def _categories_of(kind: str, tags: tuple[str, ...], escape: Callable[[str], str]) -> str:
     names = list(dict.fromkeys([kind, *(_text(t) for t in tags)]))
     return ",".join(escape(n) for n in names if n)
 
@@ -129,11 +134,34 @@ def _triggers(event: Resolved, schedule: Schedule, options: ExportOptions) -> li
     else:
         anchor = dt.datetime.combine(event.start, dt.time.min)
     # Wall-clock arithmetic from the (first) start: "1 month" before 28 Aug is 31 days.
-    triggers = {_before(anchor, lead.delta) for lead in leads if not lead.working_days}
+    triggers: set[dt.timedelta] = set()
+    for lead in leads:
+        if lead.working_days:
+            continue
+        fixed = _fixed_before(lead.delta)
+        triggers.add(fixed if fixed is not None else _before(anchor, lead.delta))
     return sorted(triggers)
 
 
 _ABSOLUTE = ("year", "month", "day", "weekday", "hour", "minute", "second", "microsecond")
+
+
+@functools.lru_cache(maxsize=1024)  # every event repeats the calendar's few leads
+def _fixed_before(delta: Any) -> dt.timedelta | None:
+    """``_before(anchor, delta)`` when it is the same for every anchor, else None."""
+    if _anchored(delta):
+        return None
+    return _before(dt.datetime(2000, 1, 1), delta)
+
+
+def _anchored(delta: Any) -> bool:
+    """True when ``anchor - delta`` needs calendar arithmetic (months, years, absolute fields)."""
+    return bool(
+        delta.years
+        or delta.months
+        or delta.leapdays
+        or any(getattr(delta, name) is not None for name in _ABSOLUTE)
+    )
 
 
 def _before(anchor: dt.datetime, delta: Any) -> dt.timedelta:
@@ -142,12 +170,7 @@ def _before(anchor: dt.datetime, delta: Any) -> dt.timedelta:
     Without months, years or absolute fields the result is the same for every anchor (the
     relativedelta is then a plain timedelta), so the slow calendar arithmetic is skipped.
     """
-    if (
-        delta.years
-        or delta.months
-        or delta.leapdays
-        or any(getattr(delta, name) is not None for name in _ABSOLUTE)
-    ):
+    if _anchored(delta):
         result: dt.timedelta = (anchor - delta) - anchor
         return result
     return -dt.timedelta(
