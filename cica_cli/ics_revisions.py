@@ -54,6 +54,10 @@ def _fingerprint(node: _Node) -> str:
     ]
     for child in node.children:
         lines.extend(child.lines())
+    return _digest(lines)
+
+
+def _digest(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -69,7 +73,7 @@ def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
     for node in root.children:
         if node.name != "VEVENT":
             continue
-        values = _values(node)
+        values, content = _read_event(node)
         uid = values.get("UID")
         try:
             sequence = int(values.get("SEQUENCE") or "0")
@@ -81,21 +85,32 @@ def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
         except ValueError:
             continue
         if uid:
-            found[uid] = (_fingerprint(node), Revision(sequence, modified))
+            found[uid] = (_digest(content), Revision(sequence, modified))
     return found
 
 
-def _values(node: _Node) -> dict[str, str]:
-    """The first UID, SEQUENCE and LAST-MODIFIED values, as ``_value_of`` reads each."""
-    found: dict[str, str] = {}
+def _read_event(node: _Node) -> tuple[dict[str, str], list[str]]:
+    """The first UID, SEQUENCE and LAST-MODIFIED values, and the lines ``_fingerprint`` digests.
+
+    One pass over the lines for both, each line's name read at most once: the same results as
+    ``_value_of`` for each value and as ``_fingerprint``'s selection of lines.
+    """
+    values: dict[str, str] = {}
+    content: list[str] = []
     for line in node.props:
-        if line[:1] not in _KEY_INITIALS:
-            continue
-        name = _prop_name(line)
-        if name in _KEY_PROPS and name not in found:
-            found[name] = line.split(":", 1)[1] if ":" in line else ""
-    return found
+        first = line[:1]
+        if first in _INITIALS:
+            name = _prop_name(line)
+            if first in _KEY_INITIALS and name in _KEY_PROPS and name not in values:
+                values[name] = line.split(":", 1)[1] if ":" in line else ""
+            if first in _REVISION_INITIALS and name in _REVISION_PROPS:
+                continue
+        content.append(line)
+    for child in node.children:
+        content.extend(child.lines())
+    return values, content
 
 
 _KEY_PROPS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED"})
 _KEY_INITIALS = frozenset("USLusl")
+_INITIALS = _KEY_INITIALS | _REVISION_INITIALS
