@@ -12,6 +12,7 @@ import typer
 
 from ..errors import ConfigError, UsageError
 from ._common import AsOfOpt, CalendarOpt, KindOpt, TagOpt, clock, open_calendar, say
+from ._runtime import collector_paused
 
 if TYPE_CHECKING:
     from ..dates import Offset
@@ -126,7 +127,8 @@ def export(
 
     stamp = _stamp(os.environ.get("SOURCE_DATE_EPOCH"), loaded.path)
     if output == "-":
-        data = export_ics(schedule, stamp, options)
+        with collector_paused():  # see collector_paused: the schedule is all the collector sees
+            data = export_ics(schedule, stamp, options)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         target = None
@@ -134,7 +136,8 @@ def export(
         target = Path(output) if output else Path(default_filename(feed_name(schedule, options)))
         if target.is_dir():
             target = target / default_filename(feed_name(schedule, options))
-        data = export_ics(schedule, stamp, options, previous=_previous(target))
+        with collector_paused():
+            data = export_ics(schedule, stamp, options, previous=_previous(target))
         write_atomic(target, data)
     count = data.count(b"\r\nBEGIN:VEVENT\r\n")
     if count == 0:
