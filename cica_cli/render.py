@@ -259,8 +259,9 @@ class AgendaTable:
     through half a dozen renderables; 5 000 rows took seconds. With the widths fixed, a row is
     only its cells' lines side by side, so ``__rich_console__`` yields the same segments itself:
     plain text is wrapped and padded here as ``Text.wrap`` does (once per distinct text; with
-    characters of other widths, by ``Text.wrap`` itself), and anything else (markup, emoji codes,
-    tabs) is rendered by Rich as the table would. Runs of unstyled segments are joined, which
+    characters of other widths, by ``Text.wrap`` itself), and anything else (tabs, line breaks,
+    control characters) is rendered by Rich as the table would. Cells and the title are literal
+    ``Text``, never markup or emoji codes. Runs of unstyled segments are joined, which
     prints the same. When the terminal is too narrow for the fixed widths, Rich shares out the
     width by the contents, and the table is drawn by Rich as a whole.
     ``tests/test_agenda_table.py`` checks the bytes against ``rich_table()``.
@@ -282,10 +283,12 @@ class AgendaTable:
         """The Rich ``Table`` this draws."""
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
+        # Calendar text is Text, never markup: a title "[/]" or ":smile:" prints as written.
         table = Table(
-            title=self.title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD,
-            pad_edge=False, expand=True,
+            title=Text(self.title, style="table.title"), title_justify="left",
+            header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, expand=True,
         )  # fmt: skip
         table.add_column(_HEADERS[0], width=self.widths[0])
         table.add_column(_HEADERS[1], width=self.widths[1])
@@ -293,7 +296,7 @@ class AgendaTable:
         table.add_column(_HEADERS[3], ratio=1, min_width=12)
         table.add_column(_HEADERS[4], width=self.widths[3])
         for row, style in zip(self.rows, self.styles, strict=True):
-            table.add_row(*row, style=style)
+            table.add_row(*(Text(cell) for cell in row), style=style)
         return table
 
     def column_widths(self, max_width: int) -> list[int] | None:
@@ -348,8 +351,10 @@ class _TableDrawer:
 
         console, box, segment = self.console, self.box, self.segment
         widths, border_style = self.widths, self.border_style
-        if table.title:
-            title = console.render_str(table.title, style="table.title", highlight=False)
+        from rich.text import Text
+
+        title = Text(table.title, style="table.title", justify="left")
+        if title:  # as Rich: no line for a title of nothing but control characters
             yield from console.render(title, self.options.update(justify="left"))
         yield segment(box.get_top(widths), border_style)
         yield segment.line()
@@ -458,8 +463,9 @@ class _TableDrawer:
     def rich_cell(
         self, text: str, width: int, layout: tuple[int, int, bool], style: Style
     ) -> list[list[Segment]]:
-        """A cell's lines drawn by Rich, as the table does (for markup, emoji codes, tabs...)."""
+        """A cell's lines drawn by Rich, as the table does (for tabs, line breaks...)."""
         from rich.padding import Padding
+        from rich.text import Text
 
         pad_left, pad_right, no_wrap = layout
 
@@ -467,7 +473,7 @@ class _TableDrawer:
             width=width, justify="left", no_wrap=no_wrap, overflow="ellipsis",
             height=None, highlight=False,
         )  # fmt: skip
-        padded = Padding(text, (0, pad_right, 0, pad_left))
+        padded = Padding(Text(text), (0, pad_right, 0, pad_left))
         return self.console.render_lines(padded, cell_options, style=style)
 
 
@@ -487,19 +493,13 @@ _WORD = r"\s*\S+\s*"  # as rich._wrap.words: a word and the spaces after it
 def _wrap_plain(text: str, width: int, no_wrap: bool, console: Console) -> tuple[str, ...] | None:
     """The lines of ``text`` in a cell ``width`` wide, padded, as Rich lays them out.
 
-    None if Rich would read more into it (markup, an emoji code) or it has tabs, line breaks
-    or control characters; Rich draws such a cell itself.
+    None if it has tabs, line breaks or control characters; Rich draws such a cell itself.
     """
     fits = len(text) <= width and text.isascii() and text.isprintable()
-    if fits and "[" not in text and ":" not in text:
+    if fits:
         return (text.ljust(width),)  # most cells
-    if not text.isprintable() or "[" in text:
+    if not text.isprintable():
         return None
-    if ":" in text:
-        from rich.emoji import Emoji
-
-        if Emoji.replace(text) != text:
-            return None
     if not narrow_characters().issuperset(text):
         from rich.cells import cell_len
         from rich.text import Text
@@ -577,28 +577,33 @@ def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:
 def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> RenderableType:
     """``cica show``: every field, the dates, how they were computed, what depends on it."""
     from rich.table import Table
+    from rich.text import Text
 
     e = event.event
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("id", event.id)
-    grid.add_row("title", e.title)
-    grid.add_row("kind", e.kind)
-    grid.add_row("status", e.status + (f" ({countdown(item)})" if item else ""))
+
+    def add_row(label: str, value: str) -> None:
+        grid.add_row(label, Text(value))  # calendar text is never markup: "[/]" prints as written
+
+    add_row("id", event.id)
+    add_row("title", e.title)
+    add_row("kind", e.kind)
+    add_row("status", e.status + (f" ({countdown(item)})" if item else ""))
     if event.all_day:
-        grid.add_row("date" if event.start == event.end else "start", day_text(event.start))
+        add_row("date" if event.start == event.end else "start", day_text(event.start))
         if event.start != event.end:
             days = (event.end - event.start).days + 1
-            grid.add_row("end", f"{day_text(event.end)} (last day; {days} days in all)")
+            add_row("end", f"{day_text(event.end)} (last day; {days} days in all)")
     else:
-        grid.add_row("start", f"{point_text(event.start)} ({iso(event.start)})")
+        add_row("start", f"{point_text(event.start)} ({iso(event.start)})")
         if event.end != event.start:
-            grid.add_row("end", f"{point_text(event.end)} ({iso(event.end)})")
-    grid.add_row("timezone", event.zone_name)
+            add_row("end", f"{point_text(event.end)} ({iso(event.end)})")
+    add_row("timezone", event.zone_name)
     for name, expr in event.computed.items():
         resolved = event.end if name == "end" else event.start
-        grid.add_row(f"{name} computed", f"{expr}  ->  {iso(resolved)}")
+        add_row(f"{name} computed", f"{expr}  ->  {iso(resolved)}")
     for label, value in (
         ("location", e.location),
         ("description", e.description),
@@ -606,20 +611,20 @@ def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> Ren
         ("repeat", e.repeat),
     ):
         if value:
-            grid.add_row(label, value)
+            add_row(label, value)
     if e.tags:
-        grid.add_row("tags", ", ".join(e.tags))
+        add_row("tags", ", ".join(e.tags))
     leads = e.remind if e.remind is not None else schedule.settings.remind
-    grid.add_row(
+    add_row(
         "reminders",
         ", ".join(leads) + ("" if e.remind is not None else " (calendar default)")
         if leads
         else "none",
     )
     if event.depends_on:
-        grid.add_row("depends on", ", ".join(event.depends_on))
+        add_row("depends on", ", ".join(event.depends_on))
     users = _dependents_closure(schedule, event.id)
-    grid.add_row("used by", ", ".join(users) if users else "nothing")
+    add_row("used by", ", ".join(users) if users else "nothing")
     return grid
 
 

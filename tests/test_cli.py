@@ -270,3 +270,22 @@ def test_version(cica: Cica) -> None:
 
 def test_shell_completion_is_offered(cica: Cica) -> None:
     assert "--install-completion" in cica("--help").out
+
+
+@pytest.mark.parametrize("command", ["upcoming", "show", "timeline"])
+def test_calendar_text_is_printed_as_written_never_as_markup(
+    cica: Cica, write_calendar: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    title = "[/] [bold]Review[/bold] :smile: of [link=x]docs[/link]"
+    path = write_calendar(
+        f'[calendar]\nname = "Desk [/]"\ntimezone = "UTC"\n'
+        f'[events.r]\ntitle = "{title}"\ndate = 2024-07-01\nlocation = "Room [2]"\n'
+    )
+    args = {"upcoming": [], "show": ["r"], "timeline": []}[command]
+    result = cica(command, *args, "-c", str(path), "--as-of", "2024-06-27")
+    assert result.code == 0, result.err
+    shown = title if command != "timeline" else title[:20]  # the timeline cuts long labels
+    assert shown in result.out
+    if command == "upcoming":
+        assert "Desk [/] as of" in result.out and "Room [2]" in result.out
