@@ -1,8 +1,9 @@
 """The ``cica upcoming`` table draws the same bytes as the Rich ``Table`` it stands for.
 
-``render.AgendaTable`` lays out rows itself (Rich's per-cell rendering took seconds for a large
-calendar); these tests compare its output with ``AgendaTable.rich_table()`` drawn by Rich, for
-any cell text, terminal width and colour system, and check that the quick way is the one taken.
+``render_table.AgendaTable`` lays out rows itself (Rich's per-cell rendering took seconds for a
+large calendar); these tests compare its output with ``AgendaTable.rich_table()`` drawn by Rich,
+for any cell text, terminal width and colour system, and check that the quick way is the one
+taken.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
-from cica_cli import render
-from cica_cli.render import _STATUS_STYLE, AgendaTable, narrow_characters
+from cica_cli import render_table
+from cica_cli.render_table import _STATUS_STYLE, AgendaTable, narrow_characters
 
 STYLES = [None, *_STATUS_STYLE.values()]
 COLOUR_SYSTEMS = [None, "standard", "256", "truecolor"]
@@ -38,7 +39,8 @@ def _draw(renderable: RenderableType, width: int, colours: str | None, ascii_: b
 
 
 def _agenda(rows: Sequence[tuple[str, ...]], styles: Sequence[str | None]) -> AgendaTable:
-    natural = [max([len(h), *(len(r[c]) for r in rows)]) for c, h in enumerate(render._HEADERS)]
+    headers = render_table._HEADERS
+    natural = [max([len(h), *(len(r[c]) for r in rows)]) for c, h in enumerate(headers)]
     widths = (min(natural[0], 16), min(natural[1], 17), natural[2], min(natural[4], 12))
     return AgendaTable("Cal as of Thu 1 Jan 2026", widths, rows, styles)
 

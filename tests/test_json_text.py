@@ -1,4 +1,4 @@
-"""``render.dumps_indented`` is ``json.dumps(..., ensure_ascii=False, indent=2)``, byte for byte."""
+"""``json_text.dumps_indented`` is ``json.dumps(value, ensure_ascii=False, indent=2)``, exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cica_cli.render import dumps_indented
+from cica_cli.json_text import dumps_indented
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=True),

@@ -157,9 +157,11 @@ def show_upcoming(
             else render.nothing_upcoming(schedule, now.date())
         )
         return
+    from ..render_table import agenda_table
+
     title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
     console = stdout_console()
-    console.print(render.agenda_table(items, zone, title, console.width))
+    console.print(agenda_table(items, zone, title, console.width))
 
 
 @collector_paused()
