@@ -1,4 +1,4 @@
-"""``commands/_fast``: plain ``upcoming`` and ``next`` without Typer behave exactly as with it."""
+"""``commands/_fast``: plain ``upcoming``, ``next``, ``validate`` run without Typer, as with it."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ def test_the_options_are_exactly_the_typer_ones(command: str) -> None:
         ["upcoming", "-c", "."],
         ["next", "--within", "30d"],
         ["next", "--all"],
+        ["validate", "--as-of", "2024-06-27"],
+        ["validate", "--help"],
+        ["validate", "-c"],
         ["--version"],
         ["show", "soc"],
         [],
@@ -98,6 +101,8 @@ CASES = [
     ("next", "--as-of", "2024-08-29", "--json"),
     ("next", "--as-of", "2030-01-01", "--json"),
     ("next", "--as-of", "2024-06-27T10:00", "--tz", "UTC"),
+    ("validate",),
+    ("validate", "-c", "missing.toml"),  # exit 66
 ]
 
 
@@ -116,10 +121,12 @@ def test_a_bad_calendar_is_reported_the_same_way(
     cica: Cica, write_calendar: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_calendar('[events.a]\ntitle = "A"\ndate = "b + 2 days"\n')
-    fast = cica("next", "-c", str(path))
-    monkeypatch.setattr(_fast, "run", lambda args: False)
-    assert fast == cica("next", "-c", str(path))
-    assert fast.code == 65 and "unknown event 'b'" in fast.err
+    for command in ("next", "validate"):
+        fast = cica(command, "-c", str(path))
+        with monkeypatch.context() as patched:
+            patched.setattr(_fast, "run", lambda args: False)
+            assert fast == cica(command, "-c", str(path))
+        assert fast.code == 65 and "unknown event 'b'" in fast.err
 
 
 def test_the_garbage_collector_is_paused_only_while_a_command_runs(cica: Cica) -> None:

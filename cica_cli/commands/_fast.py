@@ -1,13 +1,13 @@
-"""``cica upcoming`` and ``cica next`` without Typer, for shell prompts, status bars and cron.
+"""``cica upcoming``, ``cica next`` and ``cica validate`` without Typer, for prompts and cron.
 
 Importing Typer and letting it coerce each option (it builds a pydantic adapter per option)
 costs more than everything else ``cica next`` does with a cached calendar. So ``cli.main`` first
-offers the arguments to ``run``: when they are one of these two commands with nothing but their
+offers the arguments to ``run``: when they are one of these three commands with nothing but their
 own options, written plainly (``--as-of 2024-06-27``, ``--as-of=2024-06-27``, ``-c FILE``,
 ``--json``), the command runs here; anything else (help, a misspelt or repeated option, a value
 that starts with ``-``, a directory as the calendar...) returns False, and Typer handles it, error
-messages included. The Typer commands in ``upcoming`` and ``next_`` call the same functions, and
-a test checks that the options below are exactly theirs.
+messages included. The Typer commands in ``upcoming``, ``next_`` and ``validate`` call the same
+functions, and a test checks that the options below are exactly theirs.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "--as-of": ("as_of", "value"),
         "--tz": ("tz", "value"),
     },
+    "validate": {
+        "--calendar": ("calendar", "value"),
+        "-c": ("calendar", "value"),
+    },
     "next": {
         "--json": ("json_", "flag"),
         "--calendar": ("calendar", "value"),
@@ -63,6 +67,8 @@ def run(args: list[str]) -> bool:
     command, values = parsed
     if command == "next":
         show_next(**values)
+    elif command == "validate":
+        show_validation(**values)
     else:
         show_upcoming(**values)
     return True
@@ -190,3 +196,12 @@ def show_next(
         write_out(json.dumps(item_dict(item), ensure_ascii=False))
     else:
         write_out(next_line(item, zone))
+
+
+@collector_paused()
+def show_validation(calendar: Path | None = None) -> None:
+    """What ``cica validate`` does (see ``validate.validate``)."""
+    loaded = open_calendar(calendar)
+    events = loaded.schedule.events.values()
+    computed = sum(1 for e in events if e.is_computed)
+    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}")

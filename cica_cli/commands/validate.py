@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ._common import CalendarOpt, open_calendar
+from ._common import CalendarOpt
 
 _EPILOG = """\
 Examples:
@@ -22,9 +22,6 @@ def register(app: typer.Typer) -> None:
 
 def validate(calendar: CalendarOpt = None) -> None:
     """Check the calendar: "OK: N events (M computed)", or every problem with its line (exit 65)."""
-    from ._common import write_out
+    from ._fast import show_validation
 
-    loaded = open_calendar(calendar)
-    events = loaded.schedule.events.values()
-    computed = sum(1 for e in events if e.is_computed)
-    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}")
+    show_validation(calendar)
