@@ -14,7 +14,7 @@ from .dates import Point
 if TYPE_CHECKING:
     from dateutil.rrule import rrule, rruleset
 
-__all__ = ["build_rule"]
+__all__ = ["build_rule", "check_rule"]
 
 
 def build_rule(
@@ -95,6 +95,15 @@ def _rule_parts(repeat: str) -> dict[str, str] | None:
             return None
         parts[name.strip().upper()] = value.strip().upper()
     return parts
+
+
+def check_rule(repeat: str) -> None:
+    """Raise ``ValueError`` (or ``TypeError``) if ``repeat`` is not an RRULE value cica reads.
+
+    Parsed once per distinct text: a rule's validity does not depend on its anchor, since the
+    anchor is always a naive date-time and UNTIL is read as one.
+    """
+    _parse_rule(repeat)
 
 
 @lru_cache(maxsize=1024)

@@ -23,7 +23,7 @@ from .dates import (
     parse_offset,
 )
 from .fields import EventFields, SettingsFields
-from .repeats import build_rule
+from .repeats import build_rule, check_rule
 from .tz import UnknownZoneError, get_zone
 
 if TYPE_CHECKING:
@@ -270,9 +270,8 @@ def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
     for lead in ev.remind or ():
         _check_lead(lead, p.event_id, issues)
     if ev.repeat is not None:
-        anchor = p.literals.get("date") or p.literals.get("start") or dt.date(2000, 1, 1)
         try:
-            build_rule(ev.repeat, anchor)
+            check_rule(ev.repeat)
         except (ValueError, TypeError) as err:
             issues.append(Issue(p.event_id, "repeat", f"not a valid RRULE: {err}"))
 
