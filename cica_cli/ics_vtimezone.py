@@ -10,10 +10,9 @@ by ``ics_export`` as ``escape``, so that only that module imports ``ics``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 
-from .repeats import build_rule
+from .repeats import last_start
 from .schedule import Resolved
 from .tz import get_zone
 
@@ -43,59 +42,8 @@ def _last_occurrence(event: Resolved) -> dt.datetime | None:
     if "COUNT=" not in rule_text and "UNTIL=" not in rule_text:
         return None
     assert isinstance(event.end, dt.datetime) and isinstance(event.start, dt.datetime)
-    last = _last_start(event.event.repeat or "", event.start.replace(tzinfo=None))
-    if last is None:
-        starts = list(build_rule(event.event.repeat or "", event.start))
-        last = starts[-1] if starts else event.start.replace(tzinfo=None)
+    last = last_start(event.event.repeat or "", event.start) or event.start.replace(tzinfo=None)
     return last.replace(tzinfo=event.zone) + (event.end - event.start)
-
-
-_PLAIN_PART = re.compile(r"[A-Za-z]+=[A-Za-z0-9]+")
-
-
-def _last_start(repeat: str, anchor: dt.datetime) -> dt.datetime | None:
-    """The last start of a plain ``FREQ=...;[INTERVAL=n;]COUNT=n`` rule anchored at ``anchor``
-    (naive), as ``build_rule`` would give it, without walking every occurrence (dateutil takes
-    some 10 us per occurrence); None for any other rule.
-
-    Such a rule has exactly one occurrence per period: DAILY and WEEKLY at the anchor's weekday
-    and time, MONTHLY and YEARLY on the anchor's day of the month, which every month has up to
-    the 28th (a 29 February or a day after the 28th is left to dateutil, which skips the periods
-    without it). So the last start is the anchor moved by (COUNT - 1) x INTERVAL periods, without
-    microseconds, as dateutil drops them. A test compares with dateutil for random rules.
-    """
-    text = repeat.strip()
-    if text[:6].upper() == "RRULE:":
-        text = text[6:]
-    parts: dict[str, str] = {}
-    for part in text.split(";"):
-        if not _PLAIN_PART.fullmatch(part):
-            return None
-        name, _, value = part.upper().partition("=")
-        if name in parts:
-            return None
-        parts[name] = value
-    if not parts.keys() <= {"FREQ", "INTERVAL", "COUNT"} or "COUNT" not in parts:
-        return None
-    count, interval = parts["COUNT"], parts.get("INTERVAL", "1")
-    if not (count.isdigit() and interval.isdigit()) or int(count) < 1 or int(interval) < 1:
-        return None
-    steps = (int(count) - 1) * int(interval)
-    start = anchor.replace(microsecond=0)
-    freq = parts.get("FREQ")
-    try:
-        if freq in ("DAILY", "WEEKLY"):
-            return start + dt.timedelta(days=steps * (7 if freq == "WEEKLY" else 1))
-        if freq == "MONTHLY" and start.day <= 28:
-            months = start.month - 1 + steps
-            year = start.year + months // 12
-            return start.replace(year=year, month=months % 12 + 1) if year <= 9999 else None
-        if freq == "YEARLY" and start.day <= 28:
-            year = start.year + steps
-            return start.replace(year=year) if year <= 9999 else None
-    except OverflowError:  # past year 9999: dateutil stops there
-        return None
-    return None
 
 
 def _vtimezone_span(

@@ -23,7 +23,7 @@ from .dates import (
     parse_offset,
 )
 from .fields import EventFields, SettingsFields
-from .repeats import build_rule, check_rule
+from .repeats import check_rule, first_start, starts_between
 from .tz import UnknownZoneError, get_zone
 
 if TYPE_CHECKING:
@@ -93,8 +93,7 @@ class Resolved(NamedTuple):
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(after - dt.timedelta(days=span_days), dt.time.min)
         hi = dt.datetime.combine(before, dt.time.max)
-        rule = build_rule(self.event.repeat, self.start, not_before=lo)
-        for when in rule.between(lo, hi, inc=True):
+        for when in starts_between(self.event.repeat, self.start, lo, hi):
             yield self._occurrence(when, length)
 
     def next_occurrence(self, day: dt.date) -> tuple[Point, Point] | None:
@@ -104,7 +103,7 @@ class Resolved(NamedTuple):
         length = self.end - self.start
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(day - dt.timedelta(days=span_days), dt.time.min)
-        when = build_rule(self.event.repeat, self.start, not_before=lo).after(lo, inc=True)
+        when = first_start(self.event.repeat, self.start, lo)
         return None if when is None else self._occurrence(when, length)
 
     def _occurrence(self, when: dt.datetime, length: dt.timedelta) -> tuple[Point, Point]:

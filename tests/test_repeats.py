@@ -1,4 +1,8 @@
-"""Repeating events: skipping ahead to a late anchor changes no occurrence (``repeats``)."""
+"""Repeating events (``repeats``): every shortcut gives dateutil's occurrences.
+
+Plain rules are worked out by arithmetic, other rules by dateutil from a later anchor; both are
+compared here with dateutil walking the rule from its real anchor, for random rules.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,14 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cica_cli.repeats import _skip_ahead, build_rule
+from cica_cli.repeats import (
+    _plain,
+    _skip_ahead,
+    build_rule,
+    first_start,
+    last_start,
+    starts_between,
+)
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -70,3 +81,67 @@ def test_what_counts_from_the_anchor_is_never_moved() -> None:
     assert _skip_ahead("FREQ=HOURLY", anchor, later) == anchor
     monthly = _skip_ahead("FREQ=MONTHLY;INTERVAL=5", anchor, later)
     assert (monthly.year - anchor.year) % 5 == 0 and monthly.replace(year=2010) == anchor
+
+
+@st.composite
+def plain_rules(draw: st.DrawFn) -> str:
+    freq = draw(st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY", "daily", "Weekly"]))
+    parts = [f"FREQ={freq}"]
+    if draw(st.booleans()):
+        parts.append(f"INTERVAL={draw(st.integers(1, 13))}")
+    limit = draw(st.sampled_from(["", "count", "until", "until-day"]))
+    if limit == "count":
+        parts.append(f"COUNT={draw(st.integers(1, 40))}")
+    elif limit:
+        day = draw(st.dates(dt.date(1990, 1, 1), dt.date(2045, 12, 31)))
+        stamp = (
+            f"{day:%Y%m%d}"
+            if limit == "until-day"
+            else f"{day:%Y%m%d}T{draw(st.integers(0, 23)):02}3000Z"
+        )
+        parts.append(f"UNTIL={stamp}")
+    draw(st.randoms()).shuffle(parts)
+    return draw(st.sampled_from(["", "RRULE:"])) + ";".join(parts)
+
+
+any_rules = st.one_of(plain_rules(), rules())
+starts = st.one_of(
+    st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2040, 12, 31)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_rules, starts, st.integers(-400, 8 * 366), st.integers(0, 200))
+def test_occurrences_are_dateutils(repeat: str, start: dt.date, days: int, span: int) -> None:
+    anchor = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time.min)
+    lo = anchor.replace(microsecond=0) + dt.timedelta(days=days, hours=days % 24)
+    hi = lo + dt.timedelta(days=span)
+    rule = build_rule(repeat, start)
+    assert first_start(repeat, start, lo) == rule.after(lo, inc=True)
+    assert starts_between(repeat, start, lo, hi) == rule.between(lo, hi, inc=True)
+    if "COUNT" in repeat.upper() or "UNTIL" in repeat.upper():
+        every = list(rule)
+        assert last_start(repeat, start) == (every[-1] if every else None)
+    else:
+        assert last_start(repeat, start) is None
+
+
+def test_which_rules_are_plain() -> None:
+    assert _plain("FREQ=WEEKLY;INTERVAL=2;COUNT=12") is not None
+    assert _plain("RRULE:freq=monthly;until=20261231T000000Z") is not None
+    for rule in (
+        "FREQ=YEARLY;COUNT=3;BYMONTH=2",  # BY* parts: dateutil
+        "FREQ=WEEKLY;COUNT=3;COUNT=4",
+        "FREQ=WEEKLY; COUNT=3",
+        "FREQ=HOURLY;COUNT=3",
+        "FREQ=WEEKLY;COUNT=2;UNTIL=20250101",
+        "FREQ=WEEKLY;INTERVAL=0",
+        "FREQ=WEEKLY;UNTIL=2025-01-01",
+    ):
+        assert _plain(rule) is None, rule
+    # The 31st: dateutil skips the shorter months, so that is left to it.
+    assert last_start("FREQ=MONTHLY;COUNT=5", dt.date(2024, 1, 31)) == dt.datetime(2024, 8, 31)
+    assert first_start(
+        "FREQ=WEEKLY;INTERVAL=2;COUNT=12", dt.datetime(2024, 1, 31, 10), dt.datetime(2024, 3, 1)
+    ) == dt.datetime(2024, 3, 13, 10)
