@@ -180,6 +180,32 @@ def test_other_code_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.cache_key(b"other bytes") != before
 
 
+@pytest.mark.parametrize("package", ["tomli", "tzdata", "pydantic_core", "dateutil"])
+def test_another_parser_or_zone_database_is_another_key(
+    package: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    before = cache.cache_key(b"same bytes")
+    other = tmp_path / "__init__.py"
+    other.write_text("# another release\n", encoding="utf-8")
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        if name == package:
+            return importlib.machinery.ModuleSpec(name, None, origin=str(other))
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    cache._fingerprint.cache_clear()
+    try:
+        assert cache.cache_key(b"same bytes") != before
+    finally:
+        monkeypatch.undo()
+        cache._fingerprint.cache_clear()
+
+
 @pytest.mark.parametrize(
     "damage",
     [
