@@ -6,6 +6,7 @@ needed: a plain ``cica next`` or ``cica upcoming`` runs without it (``commands/_
 """
 
 import os
+import signal
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
@@ -69,13 +70,22 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    # SystemExit unwinds like KeyboardInterrupt (finally blocks remove temporary files) but
+    # is not caught by Click.
+    sys.stderr.write("cica: interrupted\n")
+    raise SystemExit(130)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ``CicaError`` becomes its message and exit code."""
     try:
-        # Plain `cica next` and `cica upcoming` run without Typer (see commands/_fast.py).
+        # Plain `cica next`, `upcoming` and `validate` run without Typer (see commands/_fast.py).
         from .commands._fast import run
 
         if not run(sys.argv[1:] if argv is None else list(argv)):
+            # Click turns Ctrl-C into a silent exit; say what happened, as without Typer.
+            signal.signal(signal.SIGINT, _interrupted)
             build_app()(args=argv, prog_name="cica")
     except CalendarDataError as err:
         # One `FILE:LINE: where: message` per problem, as compilers do, so editors can jump there.

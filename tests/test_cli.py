@@ -289,3 +289,33 @@ def test_calendar_text_is_printed_as_written_never_as_markup(
     assert shown in result.out
     if command == "upcoming":
         assert "Desk [/] as of" in result.out and "Room [2]" in result.out
+
+
+_SLOW_COMMAND = """
+import sys, time
+import cica_cli.commands._common as common
+def slow(*args, **kwargs):
+    sys.stderr.write("ready\\n"); sys.stderr.flush()
+    time.sleep(60)
+common.open_calendar = slow
+from cica_cli.cli import main
+main([sys.argv[1], *sys.argv[2:]])
+"""
+
+
+@pytest.mark.parametrize("args", [["show", "soc"], ["timeline"]])
+def test_ctrl_c_is_exit_130_with_a_message_through_typer_too(args: list[str]) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_COMMAND, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    assert proc.stderr.readline() == "ready\n"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err == "cica: interrupted\n" and out == ""
