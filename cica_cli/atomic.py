@@ -45,10 +45,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         # Keep the permissions of the file we replace (mkstemp makes it 0600).
         os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
-    except OSError as err:
+    except BaseException as err:  # an error, or Ctrl-C: no temporary file is left behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise CannotWriteError(f"cannot write {path}: {err.strerror or err}") from err
+        if isinstance(err, OSError):
+            raise CannotWriteError(f"cannot write {path}: {err.strerror or err}") from err
+        raise
     _fsync_folder(folder)
 
 

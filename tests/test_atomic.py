@@ -55,3 +55,20 @@ def test_an_unwritable_folder_is_a_clear_error_and_the_old_file_stays(tmp_path: 
     folder.mkdir()
     with pytest.raises(CannotWriteError, match="it is a folder"):
         write_atomic(folder, b"data")
+
+
+@pytest.mark.parametrize("fault", [KeyboardInterrupt, SystemExit, OSError])
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(
+    fault: type[BaseException], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "feed.ics"
+    target.write_bytes(b"old")
+
+    def interrupted(src: object, dst: object) -> None:
+        raise fault()
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(CannotWriteError if fault is OSError else fault):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.ics"]
