@@ -61,7 +61,9 @@ def test_an_unwritable_folder_is_a_clear_error_and_the_old_file_stays(tmp_path: 
 def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(
     fault: type[BaseException], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = tmp_path / "feed.ics"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "feed.ics"
     target.write_bytes(b"old")
 
     def interrupted(src: object, dst: object) -> None:
@@ -71,4 +73,4 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(
     with pytest.raises(CannotWriteError if fault is OSError else fault):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.ics"]
+    assert sorted(p.name for p in folder.iterdir()) == ["feed.ics"]
