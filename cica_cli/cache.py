@@ -163,9 +163,11 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
         os.replace(tmp, entry)
         with contextlib.suppress(OSError):  # the entry as cica 0.1 wrote it (JSON), if any
             os.unlink(entry.with_suffix(".json"))
-    except Exception:  # a cache that cannot be written is no cache: the answer stands
+    except BaseException as err:  # a cache that cannot be written is no cache: the answer stands
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if not isinstance(err, Exception):  # Ctrl-C: cleaned up, and still an interruption
+            raise
 
 
 # The layout: {"settings": {...}, "events": [[id, [the fields of CachedEvent, in order], zone,
