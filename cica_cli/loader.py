@@ -8,9 +8,11 @@ put a line number on each problem (``FILE:LINE: events.<id>.<field>: message``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import tomli
@@ -18,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import CalendarDataError, CalendarNotFoundError, Problem
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
-from .schedule import Schedule, ScheduleError, resolve
+from .schedule import Schedule, ScheduleError, check_fields, resolve
 
 _HEADER = re.compile(r"^\s*\[(?!\[)\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
@@ -167,6 +169,7 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
     else:
         settings = _model(CalendarSettings, table, ("calendar",), report) or settings
     events: dict[str, Event] = {}
+    partial: dict[str, SimpleNamespace] = {}
     section = raw.get("events", {})
     if not isinstance(section, dict):
         report(("events",), "should be tables: [events.<id>]")
@@ -181,12 +184,43 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
             report(where, f"should be a table: [events.{event_id}]")
             broken.add(event_id)
             continue
-        event = _model(Event, body, where, report)
+        flagged: set[str] = set()
+
+        def note(path: tuple[str, ...], message: str, flagged: set[str] = flagged) -> None:
+            flagged.update(path[2:3])
+            report(path, message)
+
+        event = _model(Event, body, where, note)
         if event is None:
             broken.add(event_id)
+            partial[event_id] = _partial_event(body, flagged)
         else:
             events[event_id] = event
+    # An event that failed validation still has its other fields checked (one run, every problem).
+    for issue in check_fields(partial, known=section.keys()):
+        report(("events", issue.event_id or "", issue.field), issue.message)
     return Calendar(calendar=settings, events=events), frozenset(broken)
+
+
+#: Event fields by the TOML type they hold, for ``_partial_event``.
+_TEXT_FIELDS = ("duration", "timezone", "repeat")
+_DATE_FIELDS = ("date", "start", "end")
+
+
+def _partial_event(body: dict[str, Any], flagged: set[str]) -> SimpleNamespace:
+    """The fields of an invalid event that have the right type and no problem of their own
+    (None for the others), as ``schedule.check_fields`` reads them."""
+
+    def usable(name: str, types: tuple[type, ...]) -> Any:
+        value = body.get(name)
+        return value if name not in flagged and isinstance(value, types) else None
+
+    fields = {name: usable(name, (str,)) for name in _TEXT_FIELDS}
+    fields.update({name: usable(name, (str, dt.date)) for name in _DATE_FIELDS})
+    remind = usable("remind", (tuple,))
+    if remind is not None and not all(isinstance(lead, str) for lead in remind):
+        remind = None
+    return SimpleNamespace(**fields, remind=remind)
 
 
 def _model(cls: type[M], data: dict[str, Any], where: tuple[str, ...], report: Any) -> M | None:

@@ -9,7 +9,7 @@ the clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -218,6 +218,23 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
     return Schedule(settings, events, {k: tuple(v) for k, v in dependents.items()})
 
 
+def check_fields(events: Mapping[str, EventFields], known: Collection[str]) -> list[Issue]:
+    """The problems ``resolve`` would find in the text of these fields, without resolving.
+
+    For events that failed validation: their other fields (date expressions, offsets, zones,
+    reminders, rules, references to ``known`` ids) are still checked, so that one run reports
+    every mistake in the file.
+    """
+    issues: list[Issue] = []
+    for event_id, event in events.items():
+        p = _Parsed(event_id, event)  # type: ignore[arg-type]
+        _parse_event(p, issues)
+        for name, expr in p.exprs.items():
+            if expr.ref is not None and expr.ref not in known:
+                issues.append(Issue(event_id, name, _unknown_ref(expr.ref, known)))
+    return issues
+
+
 class _FieldProblem(Exception):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -275,7 +292,7 @@ def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
             issues.append(Issue(p.event_id, "repeat", f"not a valid RRULE: {err}"))
 
 
-def _unknown_ref(ref: str, known: Mapping[str, object]) -> str:
+def _unknown_ref(ref: str, known: Collection[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)

@@ -90,11 +90,29 @@ date = "soc-astana"
     assert problems == [
         "cal.toml:3: calendar.timezone: unknown time zone 'Asia/Astana' (Astana uses Asia/Almaty)",
         "cal.toml:7: events.a.date: circular reference: a -> b -> a",
+        # events.c fails validation (titel), and its date is still checked:
+        "cal.toml:15: events.c.date: unknown event 'soc-astana' (did you mean 'soc-astana-2024'?)",
         "cal.toml:16: events.c.titel: unknown field (did you mean 'title'?)",
         "cal.toml:21: events.d.duration: cannot read offset 'fortnight': use e.g. '3 days', "
         "'2 weeks', '1 month', '1 year', '10 working days', '30d', '6w', '3m' or ISO 8601 'P14D'",
         "cal.toml:29: events.e.date: unknown event 'soc-astana' (did you mean 'soc-astana-2024'?)",
     ]
+
+
+def test_an_invalid_event_still_has_its_other_fields_checked() -> None:
+    problems = _problems(
+        '[events.x]\ntitle = "X"\nkind = "party"\nstart = "y + 2 wekes"\n'
+        'duration = "fortnight"\ntimezone = "Mars/Olympus"\nremind = ["soon"]\n'
+        'repeat = "FREQ=SOMETIMES"\ntags = "a"\n'
+    )
+    fields = [p.split(": ")[1] for p in problems]
+    assert fields == [
+        "events.x.kind", "events.x.start", "events.x.duration", "events.x.timezone",
+        "events.x.remind", "events.x.repeat", "events.x.tags",
+    ]  # fmt: skip
+    assert "cannot read offset '2 wekes'" in problems[1]
+    # A field that is itself wrong is reported once, by its type; nothing is made up for it.
+    assert len(_problems('[events.x]\ntitle = "X"\nkind = "party"\ndate = 5\n')) == 2
 
 
 @pytest.mark.parametrize(
