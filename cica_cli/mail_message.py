@@ -22,6 +22,7 @@ from .reminders import (
     headline,
     late_note,
     one_line,
+    short_title,
     span_text,
     subject,
 )
@@ -152,13 +153,16 @@ def build_message(
     today: dt.date,
     date: dt.datetime,
     ics: bytes | None,
-    subject_prefix: str = "CICA",
 ) -> EmailMessage:
-    """The email for one digest. ``date`` is the Date header (the real moment of sending)."""
+    """The email for one digest. ``date`` is the Date header (the real moment of sending).
+
+    The subject starts with the calendar's name ("CICA 2024: ..."), cut to 24 characters, so that
+    reminders from two calendars can be told apart (and filtered) in an inbox.
+    """
     msg = EmailMessage(policy=POLICY)
     msg["From"] = str(sender)
     msg["To"] = str(d.recipient)
-    msg["Subject"] = header_text(subject(d, prefix=subject_prefix))
+    msg["Subject"] = header_text(subject(d, prefix=short_title(calendar_name, limit=24)))
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = d.message_id
     msg["Auto-Submitted"] = "auto-generated"

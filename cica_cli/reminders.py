@@ -303,13 +303,14 @@ def verb(event: Resolved) -> str:
 
 def headline(r: Reminder) -> str:
     """``Silence procedure ... ends in 7 days``: the title with what happens when."""
-    v = verb(r.event)
-    when = countdown(r.days_left)
-    return (
-        f"{one_line(r.event.event.title)} {v} {when}"
-        if v
-        else f"{one_line(r.event.event.title)} {when}"
-    )
+    return f"{_with_verb(one_line(r.event.event.title), verb(r.event))} {countdown(r.days_left)}"
+
+
+def _with_verb(title: str, v: str) -> str:
+    """``Paper due`` for a deadline titled "Paper" or "Paper due", never "Paper due due"."""
+    if not v or title.lower().endswith(" " + v) or title.lower() == v:
+        return title
+    return f"{title} {v}"
 
 
 def short_title(title: str, limit: int = 45) -> str:
@@ -321,12 +322,12 @@ def short_title(title: str, limit: int = 45) -> str:
     return (cut or text[: limit - 3]) + "..."
 
 
-def subject(d: Digest, prefix: str = "CICA") -> str:
-    """``CICA: Silence procedure ends in 7 days (Thu 11 Jul) and 2 more`` (not yet sanitised)."""
+def subject(d: Digest, prefix: str) -> str:
+    """``CICA 2024: Silence procedure ends in 7 days (Thu 11 Jul) and 2 more`` for the prefix
+    "CICA 2024" (the calendar's name; not yet sanitised)."""
     first = d.reminders[0]
-    v = verb(first.event)
-    title = short_title(first.event.event.title)
-    text = f"{prefix}: {title}{' ' + v if v else ''} {countdown(first.days_left)} "
+    title = _with_verb(short_title(first.event.event.title), verb(first.event))
+    text = f"{prefix}: {title} {countdown(first.days_left)} "
     text += f"({day_text(first.anchor_day, year=False)})"
     if len(d.reminders) > 1:
         text += f" and {len(d.reminders) - 1} more"

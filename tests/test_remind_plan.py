@@ -290,7 +290,8 @@ def test_digests_one_per_recipient_and_a_pending_retry_keeps_its_message_id() ->
         ("desk@example.org", True, 1),  # the retry, under its first Message-ID
     ]
     chief = next(d for d in ds if d.recipient == CHIEF)
-    assert subject(chief) == "CICA: Comments due due in 6 days (Thu 11 Jul) and 1 more"
+    # The title already says "due": not "Comments due due in 6 days".
+    assert subject(chief, "Desk") == "Desk: Comments due in 6 days (Thu 11 Jul) and 1 more"
 
 
 # --- headers ---------------------------------------------------------------------------------
@@ -344,6 +345,31 @@ def test_any_title_gives_exactly_the_expected_headers(title: str) -> None:
     ]  # fmt: skip
     assert parsed.get_all("To") == ["desk@example.org"]
     assert "\n" not in str(parsed["Subject"])
+
+
+@pytest.mark.parametrize(
+    ("calendar_name", "title", "subject_line"),
+    [
+        ("Desk 2025", "Paper", "Desk 2025: Paper due tomorrow (Thu 11 Jul)"),
+        ("Desk 2025", "Paper due", "Desk 2025: Paper due tomorrow (Thu 11 Jul)"),
+        (
+            "Conference on Interaction and Confidence-Building Measures in Asia",
+            "Paper",
+            "Conference on...: Paper due tomorrow (Thu 11 Jul)",
+        ),
+    ],
+)
+def test_the_subject_names_the_calendar_and_says_due_once(
+    calendar_name: str, title: str, subject_line: str
+) -> None:
+    toml = f'[events.x]\ntitle = "{title}"\nkind = "deadline"\ndate = 2024-07-11\n'
+    [d] = digests(due_reminders(schedule(toml), at("2024-07-10"), [DESK], {}), "example.org")
+    msg = build_message(
+        d, sender=Address("cica@example.org"), calendar_name=calendar_name,
+        today=dt.date(2024, 7, 10), date=at("2024-07-10"), ics=None,
+    )  # fmt: skip
+    assert msg["Subject"] == subject_line
+    assert "Paper due tomorrow" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -125,7 +125,8 @@ def test_sends_once_and_a_second_run_sends_nothing(
     assert len(recorder.messages) == 1
     got = recorder.messages[0]
     assert (got.mail_from, got.rcpt_tos) == (FROM, [DESK])
-    assert got.message["Subject"] == f"CICA: {SILENCE_SUBJECT_TITLE} ends in 7 days (Thu 11 Jul)"
+    expected = f"CICA 2024: {SILENCE_SUBJECT_TITLE} ends in 7 days (Thu 11 Jul)"
+    assert got.message["Subject"] == expected
     assert rows(state) == [("env-outcome-silence", "2024-07-11", "P7D", DESK, "sent")]
 
     second = remind(cica, server.port, state, "--as-of", "2024-07-04")
@@ -197,9 +198,9 @@ def test_catch_up_after_missed_days_sends_the_nearest_lead_once_and_says_it_is_l
     assert remind(cica, server.port, state, "--as-of", "2024-07-11").code == 0  # has ended
     subjects = [str(m.message["Subject"]) for m in recorder.messages]
     assert subjects == [
-        f"CICA: {SILENCE_SUBJECT_TITLE} ends in 14 days (Thu 11 Jul)",
-        f"CICA: {SILENCE_SUBJECT_TITLE} ends in 5 days (Thu 11 Jul)",
-        f"CICA: {SILENCE_SUBJECT_TITLE} ends tomorrow (Thu 11 Jul)",
+        f"CICA 2024: {SILENCE_SUBJECT_TITLE} ends in 14 days (Thu 11 Jul)",
+        f"CICA 2024: {SILENCE_SUBJECT_TITLE} ends in 5 days (Thu 11 Jul)",
+        f"CICA 2024: {SILENCE_SUBJECT_TITLE} ends tomorrow (Thu 11 Jul)",
     ]
     late = recorder.messages[1].message.get_body(("plain",))
     assert late is not None
@@ -226,7 +227,7 @@ def test_digest_per_recipient_soonest_first_with_and_n_more(
     for m in recorder.messages:
         msg = m.message
         assert msg["To"] == m.rcpt_tos[0]
-        assert msg["Subject"] == "CICA: Silence procedure ends in 5 days (Thu 11 Jul) and 2 more"
+        assert msg["Subject"] == "Desk: Silence procedure ends in 5 days (Thu 11 Jul) and 2 more"
         body = msg.get_body(("plain",))
         assert body is not None
         text = body.get_content()
@@ -279,7 +280,7 @@ def test_event_lead_times_win_over_lead_flag_which_wins_over_the_calendar(
     subject = str(recorder.messages[0].message["Subject"])
     # --lead 3d: the board meeting (12 Jul) is due on the 9th, the silence procedure (11 Jul)
     # on the 8th (late); the report keeps its own 2 days (due the 11th: not yet).
-    assert subject == "CICA: Silence procedure ends in 2 days (Thu 11 Jul) and 1 more"
+    assert subject == "Desk: Silence procedure ends in 2 days (Thu 11 Jul) and 1 more"
     assert sorted((r[0], r[2]) for r in rows(state)) == [("board", "P3D"), ("silence", "P3D")]
 
 
@@ -304,7 +305,7 @@ def test_server_down_exits_75_and_a_later_run_delivers(
     assert up.code == 0, up.err
     assert len(recorder.messages) == 1
     msg = recorder.messages[0].message
-    assert msg["Subject"] == f"CICA: {SILENCE_SUBJECT_TITLE} ends in 6 days (Thu 11 Jul)"
+    assert msg["Subject"] == f"CICA 2024: {SILENCE_SUBJECT_TITLE} ends in 6 days (Thu 11 Jul)"
     body = msg.get_body(("plain",))
     assert body is not None and "(due Thu 4 Jul 2024, sent late)" in body.get_content()
     assert [r[4] for r in rows(state)] == ["sent"]
@@ -621,7 +622,7 @@ def test_dry_run_prints_the_messages_and_sends_and_writes_nothing(
         dry = remind(cica, server.port, state, "--as-of", "2024-07-04", "--dry-run")
     assert dry.code == 0, dry.err
     assert f"MAIL FROM:<{FROM}> RCPT TO:<{DESK}>" in dry.out
-    assert f"Subject: CICA: {SILENCE_SUBJECT_TITLE} ends in 7 days (Thu 11 Jul)" in dry.out
+    assert f"Subject: CICA 2024: {SILENCE_SUBJECT_TITLE} ends in 7 days (Thu 11 Jul)" in dry.out
     assert "Auto-Submitted: auto-generated" in dry.out
     assert "nothing was sent or recorded" in dry.err
     assert recorder.ehlo_count == connections and len(recorder.messages) == 1
