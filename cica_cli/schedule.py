@@ -335,6 +335,33 @@ def _topological_order(parsed: Mapping[str, _Parsed]) -> tuple[list[str], list[l
     return order, cycles
 
 
+def _value(
+    p: _Parsed,
+    name: str,
+    done: Mapping[str, Resolved],
+    zone: dt.tzinfo,
+    holidays: frozenset[dt.date],
+) -> Point:
+    """The point in field ``name`` of ``p``: its literal in ``zone``, or its expression's."""
+    lit = p.literals.get(name)
+    if lit is not None:
+        if isinstance(lit, dt.datetime):
+            return lit.astimezone(zone) if lit.tzinfo else lit.replace(tzinfo=zone)
+        return lit
+    expr = p.exprs[name]
+    assert expr.ref is not None
+    target = done[expr.ref]
+    point: Point = target.end if expr.edge == "end" else target.start
+    if expr.offset is not None:
+        try:
+            point = apply_offset(point, expr.offset, holidays)
+        except OffsetError as err:
+            raise _FieldProblem(name, str(err)) from err
+    if isinstance(point, dt.datetime):
+        point = point.astimezone(zone)
+    return point
+
+
 def _evaluate(
     p: _Parsed, done: Mapping[str, Resolved], default_zone: str, holidays: frozenset[dt.date]
 ) -> Resolved:
@@ -346,31 +373,11 @@ def _evaluate(
         first = p.exprs.get(primary)
         zone_name = done[first.ref].zone_name if first and first.ref else default_zone
     zone = get_zone(zone_name)
-
-    def value(name: str) -> Point:
-        if name in p.literals:
-            lit = p.literals[name]
-            if isinstance(lit, dt.datetime):
-                return lit.astimezone(zone) if lit.tzinfo else lit.replace(tzinfo=zone)
-            return lit
-        expr = p.exprs[name]
-        assert expr.ref is not None
-        target = done[expr.ref]
-        point: Point = target.end if expr.edge == "end" else target.start
-        if expr.offset is not None:
-            try:
-                point = apply_offset(point, expr.offset, holidays)
-            except OffsetError as err:
-                raise _FieldProblem(name, str(err)) from err
-        if isinstance(point, dt.datetime):
-            point = point.astimezone(zone)
-        return point
-
-    start = value(primary)
+    start = _value(p, primary, done, zone, holidays)
     if primary == "date":
         end = start
     elif ev.end is not None:
-        end = value("end")
+        end = _value(p, "end", done, zone, holidays)
     else:
         assert p.duration is not None
         try:
