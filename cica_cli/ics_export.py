@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +25,14 @@ from . import __version__
 from .dates import Offset, Point
 from .ics_conform import (
     _conform,
-    _conform_props,
     _emit,
-    _Node,
     _parse,
-    _prop_name,
     _text,
     _tree,
     _url,
     normalize_text,
 )
+from .ics_draft import _drafted, _Memo, _revise
 from .ics_properties import (
     _categories,
     _description,
@@ -220,7 +218,7 @@ def _build(
         yield _emit(child.lines())
     draft = Revision(0, stamp)
     instant = get_arrow(stamp)  # converted once, not twice per event
-    memo = _Memo()
+    memo = _Memo(_Ics())
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
@@ -296,154 +294,6 @@ class _Ics:
         self.ContentLine = ContentLine
         self.arrow_to_iso = arrow_to_iso
         self.get_arrow = get_arrow
-
-
-class _Memo:
-    """What one export computes once and reuses for every event that needs it.
-
-    arrow (through which ics converts and formats every time) is most of ics's cost, and most
-    events share their stamps, their alarm leads and many of their days. Arrow objects are
-    immutable, so one can serve every event; the memoised lines are exactly the lines ics
-    writes for the same values.
-    """
-
-    def __init__(self) -> None:
-        self.ics = _Ics()
-        self.arrows: dict[tuple[Any, ...], Any] = {}
-        self.lines: dict[tuple[Any, ...], list[Any]] = {}  # ics's ContentLines
-        self.names: dict[str, str | None] = {}
-        self.stamps: dict[dt.datetime, str] = {}
-
-    def arrow(self, value: dt.date) -> Any:
-        """``ics.utils.get_arrow(value)``, once per distinct date or date-time.
-
-        The key tells apart what compares equal but is not the same Arrow: a date and a
-        date-time, the same instant in two zones, the two readings of an ambiguous local time.
-        """
-        key = (type(value), value, getattr(value, "tzinfo", None), getattr(value, "fold", 0))
-        found = self.arrows.get(key)
-        if found is None:
-            found = self.arrows[key] = self.ics.get_arrow(value)
-        return found
-
-    def last_modified(self, moment: dt.datetime) -> str:
-        """The LAST-MODIFIED line for ``moment``, formatted as ics formats it."""
-        instant = moment.astimezone(UTC)
-        line = self.stamps.get(instant)
-        if line is None:
-            iso = self.ics.arrow_to_iso(self.ics.get_arrow(instant))
-            line = self.stamps[instant] = f"LAST-MODIFIED:{iso}"
-        return line
-
-
-def _drafted(component: Any, memo: _Memo) -> _Node:
-    """``_conform(_parse(component.serialize()))``, without the text round trip.
-
-    The same lines ics writes: its own serializers run as ``Component.serialize`` runs them
-    (the list looked up once per class rather than once per component, alarms kept as
-    sub-components rather than text), each line is what ``str()`` of ics's ``ContentLine``
-    gives, and the serializers in ``_MEMO_KEYS`` run once per distinct value. Anything unusual
-    (a line that would not read back as itself) takes the text round trip.
-    """
-    node = _draft(component, memo)
-    return node if node is not None else _conform(_parse(component.serialize()))
-
-
-def _instant(moment: Any) -> dt.datetime | None:
-    return None if moment is None else moment.astimezone(UTC)
-
-
-def _span(component: Any) -> tuple[Any, ...]:
-    # Everything ics's DTSTART/DTEND serializers read: they write instants in UTC (or their
-    # UTC dates, when all-day), so equal instants in other zones give the same lines.
-    c = component
-    return (_instant(c._begin), c._begin_precision, _instant(c._end_time), c._duration)
-
-
-#: ics serializers whose lines depend only on what the key function returns: arrow's slow
-#: formatting then runs once per distinct stamp, day or alarm lead rather than once per event.
-_MEMO_KEYS: dict[str, Callable[[Any], Any]] = {
-    "serialize_created": lambda c: _instant(c.created),
-    "serialize_last_modified": lambda c: _instant(c.last_modified),
-    "serialize_start": _span,
-    "serialize_all_day": _span,
-    "serialize_end": _span,
-    "serialize_trigger": lambda c: (type(c.trigger), c.trigger),
-}
-
-
-def _draft(component: Any, memo: _Memo) -> _Node | None:
-    node = _Node(component.extra.name.upper())
-    # What Component.serialize starts from: the extra lines (not cloned: nothing changes them).
-    written = memo.ics.Container(node.name, *component.extra)
-    for name, output, key_of in _serializers(component.Meta.serializer):
-        if name == "serialize_alarm":
-            for alarm in component.alarms:
-                child = _draft(alarm, memo)
-                if child is None:
-                    return None
-                node.children.append(child)
-            continue
-        if key_of is None:
-            output(component, written)
-            continue
-        key = (name, key_of(component))
-        lines = memo.lines.get(key)
-        if lines is None:
-            done = len(written)
-            output(component, written)
-            memo.lines[key] = written[done:]
-        else:
-            written.extend(lines)
-    named = _read(written, memo)
-    if named is None:
-        return None
-    node.props = [line for _, line in named]
-    _conform_props(node, [name for name, _ in named])
-    return node
-
-
-@functools.cache
-def _serializers(serializer: Any) -> list[tuple[str, Any, Callable[[Any], Any] | None]]:
-    """(name, serializer, memo key or None) in ics's order, looked up once per class."""
-    return [(o.__name__, o, _MEMO_KEYS.get(o.__name__)) for o in serializer.get_serializers()]
-
-
-_SUSPECT = frozenset({"", "B", "b", "E", "e"})  # how an empty, BEGIN: or END: line starts
-
-
-def _read(items: Any, memo: _Memo) -> list[tuple[str, str]] | None:
-    """(name, line) of each of ics's content lines; None if one would not read back as itself."""
-    ContentLine = memo.ics.ContentLine
-    named = []
-    for item in items:
-        if type(item) is ContentLine and not item.params and type(item.value) is str:
-            line = f"{item.name}:{item.value}"  # what ContentLine.__str__ gives, without a loop
-        elif isinstance(item, ContentLine):
-            line = str(item)
-        else:  # a sub-component or text: let the round trip read it
-            return None
-        if "\r" in line or "\n" in line:
-            return None
-        if line[:1] in _SUSPECT and (not line or line[:6].upper().startswith(("BEGIN:", "END:"))):
-            return None
-        name = memo.names.get(item.name, "")
-        if name == "":
-            # ContentLine upper-cases its name; one without ":" or ";" is _prop_name(line).
-            plain = ":" not in item.name and ";" not in item.name
-            name = memo.names[item.name] = item.name.upper() if plain else None
-        named.append((name if name is not None else _prop_name(line), line))
-    return named
-
-
-def _revise(node: _Node, revision: Revision, memo: _Memo) -> None:
-    """Rewrite the drafted event's SEQUENCE and LAST-MODIFIED for ``revision``."""
-    for i, line in enumerate(node.props):
-        prop = _prop_name(line)
-        if prop == "SEQUENCE":
-            node.props[i] = f"SEQUENCE:{revision.sequence}"
-        elif prop == "LAST-MODIFIED":
-            node.props[i] = memo.last_modified(revision.last_modified)
 
 
 def _prodid() -> str:
