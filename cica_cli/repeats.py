@@ -129,7 +129,7 @@ class _Plain(NamedTuple):
         return self.until is None or when <= self.until
 
 
-_PLAIN_PART = re.compile(r"[A-Za-z]+=[A-Za-z0-9]+")
+_RULE_PART = re.compile(r"([A-Za-z]+)=([A-Za-z0-9,+-]+)")
 _PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
 _PERIOD_MONTHS = {"MONTHLY": 1, "YEARLY": 12}
 
@@ -143,19 +143,8 @@ def _plain_at(repeat: str, anchor: dt.datetime) -> _Plain | None:
 @lru_cache(maxsize=1024)
 def _plain(repeat: str) -> _Plain | None:
     """``repeat`` as a plain rule, or None for anything dateutil has to work out."""
-    try:
-        text = _rule_text(repeat)
-    except ValueError:
-        return None
-    parts: dict[str, str] = {}
-    for part in text.split(";"):
-        if not _PLAIN_PART.fullmatch(part):
-            return None
-        name, _, value = part.upper().partition("=")
-        if name in parts:
-            return None
-        parts[name] = value
-    if not parts.keys() <= {"FREQ", "INTERVAL", "COUNT", "UNTIL"}:
+    parts = _rule_parts(repeat)
+    if parts is None or not parts.keys() <= {"FREQ", "INTERVAL", "COUNT", "UNTIL"}:
         return None
     if "COUNT" in parts and "UNTIL" in parts:
         return None
@@ -252,17 +241,19 @@ def _skip_ahead(repeat: str, anchor: dt.datetime, not_before: dt.datetime) -> dt
 
 @lru_cache(maxsize=1024)
 def _rule_parts(repeat: str) -> dict[str, str] | None:
-    """``{"FREQ": "WEEKLY", ...}`` (names upper-case), or None if the text is not plain."""
+    """``{"FREQ": "WEEKLY", "BYDAY": "MO,WE"}`` (upper-case), or None unless every part is a
+    plain ``NAME=VALUE`` (no spaces) and no name comes twice: anything else is left to dateutil
+    as it is."""
     try:
         text = _rule_text(repeat)
     except ValueError:
         return None
     parts: dict[str, str] = {}
     for part in text.split(";"):
-        name, eq, value = part.partition("=")
-        if not eq:
+        m = _RULE_PART.fullmatch(part)
+        if m is None or m.group(1).upper() in parts:
             return None
-        parts[name.strip().upper()] = value.strip().upper()
+        parts[m.group(1).upper()] = m.group(2).upper()
     return parts
 
 
