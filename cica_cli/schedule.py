@@ -22,6 +22,7 @@ from .dates import (
     parse_expression,
     parse_offset,
 )
+from .depgraph import dependency_order
 from .fields import EventFields, SettingsFields
 from .repeats import check_rule, first_start, starts_between
 from .tz import UnknownZoneError, get_zone
@@ -191,7 +192,7 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
                 issues.append(Issue(p.event_id, name, _unknown_ref(expr.ref, parsed)))
                 bad.add(p.event_id)
 
-    order, cycles = _topological_order(parsed)
+    order, cycles = dependency_order({eid: p.refs for eid, p in parsed.items()})
     for cycle in cycles:
         first = parsed[cycle[0]]
         fld = next((n for n, e in first.exprs.items() if e.ref == cycle[1]), "date")
@@ -298,41 +299,6 @@ def _unknown_ref(ref: str, known: Collection[str]) -> str:
     close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown event {ref!r}{hint}"
-
-
-def _topological_order(parsed: Mapping[str, _Parsed]) -> tuple[list[str], list[list[str]]]:
-    """Dependencies first; iterative DFS (no recursion limit), O(events + references)."""
-    white, grey, black = 0, 1, 2
-    color = dict.fromkeys(parsed, white)
-    order: list[str] = []
-    cycles: list[list[str]] = []
-    for root, root_parsed in parsed.items():
-        if color[root] != white:
-            continue
-        if not root_parsed.refs:  # most events: a literal date
-            color[root] = black
-            order.append(root)
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(parsed[root].refs))]
-        path = [root]
-        color[root] = grey
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                path.pop()
-                color[node] = black
-                order.append(node)
-            elif child not in parsed or color[child] == black:
-                continue
-            elif color[child] == grey:
-                cycles.append([*path[path.index(child) :], child])
-            else:
-                color[child] = grey
-                path.append(child)
-                stack.append((child, iter(parsed[child].refs)))
-    return order, cycles
 
 
 def _value(
