@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import marshal
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -167,15 +168,22 @@ def test_an_edited_calendar_is_read_again(
     assert len(_entries()) == 1  # one entry per calendar file, replaced
 
 
-def test_other_code_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = cache.cache_key(b"same bytes")
-    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+@contextlib.contextmanager
+def _fingerprint_redone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Inside: the code fingerprint recomputed after ``monkeypatch``'s changes; after: undone."""
     cache._fingerprint.cache_clear()
     try:
-        assert cache.cache_key(b"same bytes") != before
+        yield
     finally:
         monkeypatch.undo()
         cache._fingerprint.cache_clear()
+
+
+def test_other_code_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache.cache_key(b"same bytes")
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    with _fingerprint_redone(monkeypatch):
+        assert cache.cache_key(b"same bytes") != before
     assert cache.cache_key(b"same bytes") == before
     assert cache.cache_key(b"other bytes") != before
 
@@ -198,12 +206,9 @@ def test_another_parser_or_zone_database_is_another_key(
         return real(name, *args)
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-    cache._fingerprint.cache_clear()
-    try:
+    with _fingerprint_redone(monkeypatch):
         assert cache.cache_key(b"same bytes") != before
-    finally:
-        monkeypatch.undo()
-        cache._fingerprint.cache_clear()
+    assert cache.cache_key(b"same bytes") == before
 
 
 @pytest.mark.parametrize(
