@@ -47,7 +47,7 @@ SHIPPED_AS_OF = "2024-06-27"
 DEFAULT_RUNS = {0: 21, 1_000: 11, 10_000: 5, 100_000: 1}
 PACKAGES = (
     "cica-cli", "typer", "rich", "pydantic", "pydantic-core", "python-dateutil", "ics",
-    "tzdata", "tomli",
+    "tzdata", "toml-rs",
 )  # fmt: skip
 
 

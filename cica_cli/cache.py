@@ -8,7 +8,7 @@ under a key made of:
 - the BLAKE2b (256-bit) digest of the calendar's bytes, and
 - a fingerprint of everything that turns bytes into a schedule: cica's version and the size and
   modification time of each of its modules, the Python version, and the installed pydantic,
-  pydantic-core, python-dateutil, tomli and tzdata (whose zone rules place timed events).
+  pydantic-core, python-dateutil, toml-rs and tzdata (whose zone rules place timed events).
 
 A lookup reads the file's first line and compares keys; any difference is a miss. So is anything
 else that goes wrong (no folder, no permission, a truncated or foreign file): a miss loads the
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 #: Bump when the layout below changes.
 FORMAT = 2
 #: Packages whose behaviour the schedule depends on (found without importing them).
-_DEPENDENCIES = ("pydantic", "pydantic_core", "dateutil", "tzdata", "tomli")
+_DEPENDENCIES = ("pydantic", "pydantic_core", "dateutil", "tzdata", "toml_rs")
 
 
 class CachedEvent(NamedTuple):

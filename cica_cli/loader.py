@@ -1,9 +1,8 @@
 """TOML bytes -> validated model -> resolved schedule, with every problem reported at once.
 
-The TOML is parsed by ``tomli``: the same parser as the standard library's ``tomllib``, whose
-wheels are compiled (mypyc), so a 5 MB calendar parses in half the time. It gives no positions,
-so ``_SourceMap`` scans the text for table headers and keys to
-put a line number on each problem (``FILE:LINE: events.<id>.<field>: message``).
+The TOML is parsed by ``toml_text`` (TOML 1.0). It gives values without positions, so
+``_SourceMap`` scans the text for table headers and keys to put a line number on each problem
+(``FILE:LINE: events.<id>.<field>: message``).
 """
 
 from __future__ import annotations
@@ -15,12 +14,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-import tomli
 from pydantic import BaseModel, ValidationError
 
 from .errors import CalendarDataError, CalendarNotFoundError, Problem
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
 from .schedule import Schedule, ScheduleError, check_fields, resolve
+from .toml_text import TomlError, parse
 
 _HEADER = re.compile(r"^\s*\[(?!\[)\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
@@ -100,9 +99,11 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
         line = data[: err.start].count(b"\n") + 1
         raise CalendarDataError([Problem(filename, line, "", "not valid UTF-8")]) from err
     try:
-        raw = tomli.loads(text)
-    except tomli.TOMLDecodeError as err:
-        raise CalendarDataError([_toml_problem(filename, err, text)]) from err
+        raw = parse(text)
+    except TomlError as err:
+        at = "" if err.column is None else f" at column {err.column}"
+        problem = Problem(filename, err.line, "", f"invalid TOML{at}: {err}")
+        raise CalendarDataError([problem]) from err
     found: list[tuple[tuple[str, ...], str]] = []
 
     def report(path: tuple[str, ...], message: str) -> None:
@@ -124,20 +125,6 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
         problems.sort(key=lambda p: p.line or 0)
         raise CalendarDataError(problems)
     return LoadedCalendar(path or Path(filename), calendar, schedule)
-
-
-def _toml_problem(filename: str, err: tomli.TOMLDecodeError, text: str) -> Problem:
-    message = str(err)
-    if message.endswith("(at end of document)"):
-        last = text.count("\n") + (0 if text.endswith("\n") else 1)
-        return Problem(filename, max(last, 1), "", f"invalid TOML: {message[:-21]} at end of file")
-    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    if m:
-        message = message[: m.start()].strip()
-        return Problem(
-            filename, int(m.group(1)), "", f"invalid TOML at column {m.group(2)}: {message}"
-        )
-    return Problem(filename, None, "", f"invalid TOML: {message}")
 
 
 _NESTED = (dict, list)

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import tomli
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .dates import Offset, OffsetError, parse_offset
 from .errors import ConfigError
+from .toml_text import TomlError, parse
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[str, ...] = ("starttls", "ssl", "none")
@@ -225,9 +225,13 @@ def read_config(path: Path) -> ConfigFile:
     except OSError as err:
         raise ConfigError(f"cannot read {path}: {err.strerror}") from err
     try:
-        raw = tomli.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomli.TOMLDecodeError) as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from err
+        raw = parse(data.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not valid UTF-8") from err
+    except TomlError as err:
+        where = f"{path}:{err.line}" if err.line else str(path)
+        column = f" at column {err.column}" if err.column else ""
+        raise ConfigError(f"{where}: not valid TOML{column}: {err}") from err
     reminders = raw.get("reminders")
     if isinstance(reminders, dict) and isinstance(reminders.get("to"), str):
         reminders["to"] = [reminders["to"]]  # `to = "a@b"` is the common case

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import tomli
 
 from cica_cli.errors import CalendarDataError, CalendarNotFoundError
 from cica_cli.loader import load, loads
@@ -35,7 +35,7 @@ def test_shipped_calendar_resolves_to_the_press_release_dates() -> None:
 
 
 def test_shipped_calendar_types_no_date_the_text_states_relative_to_another() -> None:
-    raw = tomli.loads(SHIPPED.read_text(encoding="utf-8"))["events"]
+    raw = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))["events"]
     # The silence procedure and the Baku deadlines are computed from the meetings, never typed.
     assert raw["env-outcome-silence"]["start"] == "soc-astana-2024-06"
     assert raw["env-outcome-silence"]["duration"] == "2 weeks"

@@ -238,7 +238,7 @@ def test_invalid_toml_exits_65_with_line_and_column(
     path = write_calendar('[calendar]\nname = "x"\nremind = [\n')
     result = cica("validate", "-c", str(path))
     assert result.code == 65
-    assert f"{path}:3: invalid TOML: Invalid value at end of file" in result.err
+    assert f"{path}:3: invalid TOML at column 12: unclosed array" in result.err
     other = write_calendar('[calendar]\nname = "x" y\n')
     assert f"{other}:2: invalid TOML at column 12" in cica("validate", "-c", str(other)).err
 
