@@ -7,7 +7,7 @@ under a key made of:
 
 - the BLAKE2b (256-bit) digest of the calendar's bytes, and
 - a fingerprint of everything that turns bytes into a schedule: cica's version and the size and
-  modification time of each of its modules, the Python version, and the installed pydantic,
+  modification time of each of its modules, the Python version, and the installed
   pydantic-core, python-dateutil, toml-rs and tzdata (whose zone rules place timed events).
 
 A lookup reads the file's first line and compares keys; any difference is a miss. So is anything
@@ -30,7 +30,7 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 
@@ -39,50 +39,20 @@ try:  # what hashlib offers as blake2b, without hashlib's import of OpenSSL (3 m
 except ImportError:  # an interpreter built without it
     from hashlib import blake2b as _blake2b
 from .errors import CalendarNotFoundError
+from .model import CalendarSettings, Event
 from .schedule import Resolved, Schedule
 from .tz import get_zone
 
 if TYPE_CHECKING:
     from .dates import Point
-    from .fields import EventFields, SettingsFields
-    from .model import DateField, Kind, Status
 
 #: Bump when the layout below changes.
 FORMAT = 2
 #: Packages whose behaviour the schedule depends on (found without importing them).
-_DEPENDENCIES = ("pydantic", "pydantic_core", "dateutil", "tzdata", "toml_rs")
+_DEPENDENCIES = ("pydantic_core", "dateutil", "tzdata", "toml_rs")
 
 
-class CachedEvent(NamedTuple):
-    """An event's fields as read back from the cache (the shape of ``model.Event``)."""
-
-    title: str
-    kind: Kind
-    date: DateField | None
-    start: DateField | None
-    end: DateField | None
-    duration: str | None
-    timezone: str | None
-    location: str | None
-    description: str | None
-    source: str | None
-    tags: tuple[str, ...]
-    status: Status
-    remind: tuple[str, ...] | None
-    repeat: str | None
-
-
-class CachedSettings(NamedTuple):
-    """The ``[calendar]`` table as read back from the cache (the shape of ``CalendarSettings``)."""
-
-    name: str
-    description: str | None
-    timezone: str
-    remind: tuple[str, ...]
-    holidays: tuple[dt.date, ...]
-
-
-_EVENT_FIELDS = CachedEvent._fields
+_EVENT_FIELDS = Event._fields
 _DATE_VALUED = tuple(_EVENT_FIELDS.index(name) for name in ("date", "start", "end"))
 
 
@@ -178,7 +148,7 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
             raise
 
 
-# The layout: {"settings": {...}, "events": [[id, [the fields of CachedEvent, in order], zone,
+# The layout: {"settings": {...}, "events": [[id, [the fields of model.Event, in order], zone,
 # start, end, computed, depends_on], ...], "dependents": {id: (ids)}}, tuples staying tuples. A
 # resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
 # ["2024-06-27T10:00:00", fold]; a raw `date`, `start` or `end` keeps its TOML type: a string
@@ -214,7 +184,7 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
     return {"settings": settings, "events": events, "dependents": dependents}
 
 
-def _encode_event(event: EventFields) -> list[Any]:
+def _encode_event(event: Event) -> list[Any]:
     # Text, None and tuples of text are kept as they are (marshal keeps tuples as tuples, and
     # refuses what it cannot hold, which leaves the calendar uncached).
     out = [getattr(event, name) for name in _EVENT_FIELDS]
@@ -235,7 +205,7 @@ def _encode_point(point: Point, zone_name: str) -> str | list[Any]:
 
 def _decode(doc: dict[str, Any]) -> Schedule:
     s = doc["settings"]
-    settings: SettingsFields = CachedSettings(
+    settings = CalendarSettings(
         name=s["name"],
         description=s["description"],
         timezone=s["timezone"],
@@ -258,14 +228,14 @@ def _decode(doc: dict[str, Any]) -> Schedule:
     return Schedule(settings, events, dependents)
 
 
-def _decode_event(fields: list[Any]) -> CachedEvent:
+def _decode_event(fields: list[Any]) -> Event:
     for i in _DATE_VALUED:
         value = fields[i]
         if value.__class__ is list:
             iso = value[1]
             is_day = len(iso) == 10
             fields[i] = dt.date.fromisoformat(iso) if is_day else dt.datetime.fromisoformat(iso)
-    return CachedEvent._make(fields)
+    return Event._make(fields)
 
 
 def _decode_point(value: str | list[Any], zone: dt.tzinfo) -> Point:

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import Any, NamedTuple, TypeVar
 
 from .errors import CalendarDataError, CalendarNotFoundError, Problem
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
 from .schedule import Schedule, ScheduleError, check_fields, resolve
+from .schema import ValidationError, validate_event, validate_settings
 from .toml_text import TomlError, parse
+
+R = TypeVar("R")
 
 _HEADER = re.compile(r"^\s*\[(?!\[)\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
 _PART = re.compile(_KEY_PART)
-M = TypeVar("M", bound=BaseModel)
 
 
 def _split_key(text: str) -> tuple[str, ...]:
@@ -69,8 +68,7 @@ class _SourceMap:
         return None
 
 
-@dataclass(frozen=True)
-class LoadedCalendar:
+class LoadedCalendar(NamedTuple):
     """A calendar file read and resolved."""
 
     path: Path
@@ -147,16 +145,19 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
     """The valid part of the calendar, and the ids of events that failed validation."""
     broken: set[str] = set()
     for key in raw:
-        if key not in Calendar.model_fields:
-            report((key,), "unknown table" + _suggest(key, Calendar.model_fields))
+        if key not in Calendar._fields:
+            report((key,), "unknown table" + _suggest(key, Calendar._fields))
     settings = CalendarSettings()
     table = raw.get("calendar", {})
     if not isinstance(table, dict):
         report(("calendar",), "should be a table: [calendar]")
     else:
-        settings = _model(CalendarSettings, table, ("calendar",), report) or settings
+        settings = (
+            _checked(validate_settings, table, ("calendar",), report, CalendarSettings._fields)
+            or settings
+        )
     events: dict[str, Event] = {}
-    partial: dict[str, SimpleNamespace] = {}
+    partial: dict[str, Event] = {}
     section = raw.get("events", {})
     if not isinstance(section, dict):
         report(("events",), "should be tables: [events.<id>]")
@@ -177,7 +178,7 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
             flagged.update(path[2:3])
             report(path, message)
 
-        event = _model(Event, body, where, note)
+        event = _checked(validate_event, body, where, note, Event._fields)
         if event is None:
             broken.add(event_id)
             partial[event_id] = _partial_event(body, flagged)
@@ -194,9 +195,9 @@ _TEXT_FIELDS = ("duration", "timezone", "repeat")
 _DATE_FIELDS = ("date", "start", "end")
 
 
-def _partial_event(body: dict[str, Any], flagged: set[str]) -> SimpleNamespace:
+def _partial_event(body: dict[str, Any], flagged: set[str]) -> Event:
     """The fields of an invalid event that have the right type and no problem of their own
-    (None for the others), as ``schedule.check_fields`` reads them."""
+    (the defaults for the others), for ``schedule.check_fields`` to read."""
 
     def usable(name: str, types: tuple[type, ...]) -> Any:
         value = body.get(name)
@@ -207,12 +208,19 @@ def _partial_event(body: dict[str, Any], flagged: set[str]) -> SimpleNamespace:
     remind = usable("remind", (tuple,))
     if remind is not None and not all(isinstance(lead, str) for lead in remind):
         remind = None
-    return SimpleNamespace(**fields, remind=remind)
+    return Event(title="", remind=remind, **fields)
 
 
-def _model(cls: type[M], data: dict[str, Any], where: tuple[str, ...], report: Any) -> M | None:
+def _checked(
+    validate: Callable[[dict[str, Any]], R],
+    data: dict[str, Any],
+    where: tuple[str, ...],
+    report: Any,
+    fields: tuple[str, ...],
+) -> R | None:
+    """``validate(data)``, or None after reporting each of its problems (one per field)."""
     try:
-        return cls.model_validate(data)
+        return validate(data)
     except ValidationError as err:
         seen: set[tuple[str, ...]] = set()
         for e in err.errors():
@@ -221,7 +229,7 @@ def _model(cls: type[M], data: dict[str, Any], where: tuple[str, ...], report: A
             if key in seen:
                 continue
             seen.add(key)
-            report((*where, *loc), _message(e, loc, cls))
+            report((*where, *loc), _message(e, loc, fields))
         return None
 
 
@@ -234,10 +242,10 @@ _TYPE_WORDS = {
 }
 
 
-def _message(e: Any, loc: tuple[str, ...], cls: type[BaseModel]) -> str:
+def _message(e: Any, loc: tuple[str, ...], fields: tuple[str, ...]) -> str:
     kind = e["type"]
     if kind == "extra_forbidden":
-        return "unknown field" + _suggest(loc[0], cls.model_fields)
+        return "unknown field" + _suggest(loc[0], fields)
     full_loc = e["loc"]
     if loc and loc[0] in ("date", "start", "end") and len(full_loc) > 1:
         return "should be a date (2024-06-27), a date-time (2024-06-27T10:00) or an expression"

@@ -1,20 +1,24 @@
-"""The calendar file as pydantic models: frozen, and ``extra="forbid"`` so a typo is an error.
+"""The calendar file as records: ``[calendar]`` and each ``[events.<id>]`` table, immutable.
 
-These models check the *shape* of ``events.toml``. What needs the rest of the calendar (date
-expressions, references, time-zone names, offsets) is checked by ``schedule``.
+These are what the rest of cica reads, whether a table was just checked by ``schema`` (which
+holds the rules: types, required fields, allowed values, no unknown fields) or read back from
+the cache. They are NamedTuples, so that reading them needs neither pydantic nor dataclasses.
+What needs the rest of the calendar (date expressions, references, time-zone names, offsets) is
+checked by ``schedule``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 Kind = Literal["meeting", "conference", "procedure", "deadline", "milestone", "period"]
 Status = Literal["planned", "done", "cancelled"]
 KINDS: tuple[str, ...] = ("meeting", "conference", "procedure", "deadline", "milestone", "period")
+STATUSES: tuple[str, ...] = ("planned", "done", "cancelled")
 
 #: A date-valued field holds a TOML date, a TOML (local or offset) date-time, or an expression.
 DateField = dt.datetime | dt.date | str
@@ -22,35 +26,20 @@ DateField = dt.datetime | dt.date | str
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 
 
-class _Frozen(BaseModel):
-    # strict: TOML already gives typed values, so never coerce (a number is not a date).
-    # The loader hands arrays over as tuples.
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-class CalendarSettings(_Frozen):
+class CalendarSettings(NamedTuple):
     """The ``[calendar]`` table."""
 
-    name: str = Field(default="cica", min_length=1)
+    name: str = "cica"
     description: str | None = None
     timezone: str = "UTC"
     remind: tuple[str, ...] = ("7 days", "1 day")
     holidays: tuple[dt.date, ...] = ()
 
-    @field_validator("holidays", mode="before")
-    @classmethod
-    def _no_datetimes(cls, value: object) -> object:
-        if isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, dt.datetime):
-                    raise ValueError(f"holidays are whole days: write {item.date()}, not {item}")
-        return value
 
+class Event(NamedTuple):
+    """One ``[events.<id>]`` table: ``date`` (one day or instant) or ``start`` (a span)."""
 
-class Event(_Frozen):
-    """One ``[events.<id>]`` table."""
-
-    title: str = Field(min_length=1)
+    title: str
     kind: Kind = "meeting"
     date: DateField | None = None
     start: DateField | None = None
@@ -65,25 +54,9 @@ class Event(_Frozen):
     remind: tuple[str, ...] | None = None
     repeat: str | None = None
 
-    @model_validator(mode="after")
-    def _one_way_to_date(self) -> Event:
-        if self.date is not None and self.start is not None:
-            raise ValueError(
-                "give either `date` (one day or instant) or `start` (a span), not both"
-            )
-        if self.date is None and self.start is None:
-            raise ValueError("needs `date` (one day or instant) or `start` (a span)")
-        if self.date is not None and (self.end is not None or self.duration is not None):
-            raise ValueError("`end` and `duration` belong to spans: use `start` instead of `date`")
-        if self.start is not None and self.end is not None and self.duration is not None:
-            raise ValueError("give either `end` or `duration`, not both")
-        if self.start is not None and self.end is None and self.duration is None:
-            raise ValueError("a span needs `end` or `duration`")
-        return self
 
-
-class Calendar(_Frozen):
+class Calendar(NamedTuple):
     """The whole file: ``[calendar]`` plus ``[events.<id>]`` tables (kept in file order)."""
 
     calendar: CalendarSettings = CalendarSettings()
-    events: dict[str, Event] = {}
+    events: Mapping[str, Event] = MappingProxyType({})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .dates import (
     Expression,
@@ -23,13 +23,9 @@ from .dates import (
     parse_offset,
 )
 from .depgraph import dependency_order
-from .fields import EventFields, SettingsFields
+from .model import Calendar, CalendarSettings, Event
 from .repeats import check_rule, first_start, starts_between
 from .tz import UnknownZoneError, get_zone
-
-if TYPE_CHECKING:
-    # Only for types: a schedule read back from the cache must not need pydantic.
-    from .model import Calendar, Event
 
 #: Fields that can hold a date expression, in the order they are evaluated.
 DATE_FIELDS = ("date", "start", "end")
@@ -62,7 +58,7 @@ class Resolved(NamedTuple):
     """
 
     id: str
-    event: EventFields
+    event: Event
     zone_name: str
     start: Point
     end: Point
@@ -120,7 +116,7 @@ _NO_DEPENDENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 class Schedule(NamedTuple):
     """The resolved calendar."""
 
-    settings: SettingsFields
+    settings: CalendarSettings
     events: dict[str, Resolved]
     dependents: Mapping[str, tuple[str, ...]] = _NO_DEPENDENTS
 
@@ -219,7 +215,7 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
     return Schedule(settings, events, {k: tuple(v) for k, v in dependents.items()})
 
 
-def check_fields(events: Mapping[str, EventFields], known: Collection[str]) -> list[Issue]:
+def check_fields(events: Mapping[str, Event], known: Collection[str]) -> list[Issue]:
     """The problems ``resolve`` would find in the text of these fields, without resolving.
 
     For events that failed validation: their other fields (date expressions, offsets, zones,
@@ -228,7 +224,7 @@ def check_fields(events: Mapping[str, EventFields], known: Collection[str]) -> l
     """
     issues: list[Issue] = []
     for event_id, event in events.items():
-        p = _Parsed(event_id, event)  # type: ignore[arg-type]
+        p = _Parsed(event_id, event)
         _parse_event(p, issues)
         for name, expr in p.exprs.items():
             if expr.ref is not None and expr.ref not in known:

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from cica_cli import cache
+from cica_cli import cache, loader
 from cica_cli.loader import load
+from cica_cli.model import CalendarSettings, Event
 from cica_cli.schedule import Schedule
 
 from .conftest import SHIPPED, Result
@@ -86,6 +87,10 @@ status = "cancelled"
 '''
 
 
+def _must_not_load(*args: object) -> None:
+    raise AssertionError("loaded, not read from the cache")
+
+
 def _snapshot(schedule: Schedule) -> Any:
     """Everything observable about a schedule, types, zones and folds included."""
 
@@ -96,12 +101,12 @@ def _snapshot(schedule: Schedule) -> Any:
         return (type(value).__name__, value)
 
     def event(e: Any) -> object:
-        names = cache.CachedEvent._fields
+        names = Event._fields
         return {n: point(getattr(e, n)) if n in ("date", "start", "end") else getattr(e, n)
                 for n in names}  # fmt: skip
 
     s = schedule.settings
-    settings = [getattr(s, n) for n in cache.CachedSettings._fields]
+    settings = [getattr(s, n) for n in CalendarSettings._fields]
     events = [
         (r.id, event(r.event), r.zone_name, point(r.start), point(r.end), dict(r.computed),
          r.depends_on)
@@ -112,13 +117,16 @@ def _snapshot(schedule: Schedule) -> Any:
 
 @pytest.mark.parametrize("text", [TRICKY, SHIPPED.read_text(encoding="utf-8")])
 def test_a_hit_is_exactly_the_loaded_schedule(
-    text: str, write_calendar: Callable[[str], Path], tmp_path: Path
+    text: str,
+    write_calendar: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = write_calendar(text)
     loaded = load(path).schedule
     miss = cache.load_schedule(path, tmp_path / "cache")
+    monkeypatch.setattr(loader, "loads", _must_not_load)  # so the next one comes from the cache
     hit = cache.load_schedule(path, tmp_path / "cache")
-    assert isinstance(hit.settings, cache.CachedSettings)  # it did come from the cache
     assert _snapshot(loaded) == _snapshot(miss) == _snapshot(hit)
 
 
