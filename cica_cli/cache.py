@@ -185,9 +185,9 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
 
 
 def _encode_event(event: Event) -> list[Any]:
-    # Text, None and tuples of text are kept as they are (marshal keeps tuples as tuples, and
-    # refuses what it cannot hold, which leaves the calendar uncached).
-    out = [getattr(event, name) for name in _EVENT_FIELDS]
+    # The record's fields in order. Text, None and tuples of text are kept as they are (marshal
+    # keeps tuples as tuples, and refuses what it cannot hold, which leaves the calendar uncached).
+    out = list(event)
     for i in _DATE_VALUED:
         value = out[i]
         if isinstance(value, dt.date):  # a TOML date or date-time in `date`, `start` or `end`
