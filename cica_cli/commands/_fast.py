@@ -1,13 +1,14 @@
-"""``cica upcoming``, ``cica next`` and ``cica validate`` without Typer, for prompts and cron.
+"""``cica upcoming``, ``next``, ``validate`` and ``remind`` without Typer, for prompts and cron.
 
 Importing Typer and letting it coerce each option (it builds a pydantic adapter per option)
 costs more than everything else ``cica next`` does with a cached calendar. So ``cli.main`` first
-offers the arguments to ``run``: when they are one of these three commands with nothing but their
+offers the arguments to ``run``: when they are one of these four commands with nothing but their
 own options, written plainly (``--as-of 2024-06-27``, ``--as-of=2024-06-27``, ``-c FILE``,
 ``--json``), the command runs here; anything else (help, a misspelt or repeated option, a value
-that starts with ``-``, a directory as the calendar...) returns False, and Typer handles it, error
-messages included. The Typer commands in ``upcoming``, ``next_`` and ``validate`` call the same
-functions, and a test checks that the options below are exactly theirs.
+that starts with ``-``, a directory as the calendar, a port that is not a plain number in range...)
+returns False, and Typer handles it, error messages included. The Typer commands in ``upcoming``,
+``next_``, ``validate`` and ``remind`` call the same functions, and a test checks that the options
+and value types below are exactly theirs.
 """
 
 from __future__ import annotations
@@ -56,11 +57,39 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "--as-of": ("as_of", "value"),
         "--tz": ("tz", "value"),
     },
+    "remind": {
+        "--to": ("to", "multiple"),
+        "--from": ("sender", "value"),
+        "--lead": ("lead", "multiple"),
+        "--smtp-host": ("smtp_host", "value"),
+        "--smtp-port": ("smtp_port", "value"),
+        "--smtp-security": ("smtp_security", "value"),
+        "--smtp-user": ("smtp_user", "value"),
+        "--state": ("state", "value"),
+        "--lock-timeout": ("lock_timeout", "value"),
+        "--dry-run": ("dry_run", "flag"),
+        "-n": ("dry_run", "flag"),
+        "--verbose": ("verbose", "flag"),
+        "-v": ("verbose", "flag"),
+        "--calendar": ("calendar", "value"),
+        "-c": ("calendar", "value"),
+        "--as-of": ("as_of", "value"),
+    },
+}
+#: parameter -> what its text must be, besides a string: "file" (a path Typer takes as a file:
+#: not a directory, readable if it exists), or ("int" | "float", minimum, maximum), a number
+#: written plainly (digits, for a float perhaps a point and more digits) within the bounds (None:
+#: unbounded). Any other text is left to Typer, which explains what is wrong with it.
+VALUE_TYPES: dict[str, str | tuple[str, float | None, float | None]] = {
+    "calendar": "file",
+    "state": "file",
+    "smtp_port": ("int", 1, 65535),
+    "lock_timeout": ("float", 0, None),
 }
 
 
 def run(args: list[str]) -> bool:
-    """Run ``args`` if they are a plain ``upcoming`` or ``next``; False to leave them to Typer."""
+    """Run ``args`` if they are a plain command of ``OPTIONS``; False to leave them to Typer."""
     parsed = parse(args)
     if parsed is None:
         return False
@@ -69,6 +98,10 @@ def run(args: list[str]) -> bool:
         show_next(**values)
     elif command == "validate":
         show_validation(**values)
+    elif command == "remind":
+        from ._remind import send_reminders
+
+        send_reminders(**values)
     else:
         show_upcoming(**values)
     return True
@@ -100,16 +133,42 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
             return None  # given twice: let Typer decide
         else:
             values[param] = value
-    calendar = values.get("calendar")
-    if isinstance(calendar, str):
-        if not _plain_file_path(calendar):
-            return None
-        values["calendar"] = Path(calendar)
+    for param, value_type in VALUE_TYPES.items():
+        if param in values:
+            converted = _convert(values[param], value_type)
+            if converted is None:
+                return None
+            values[param] = converted
     return args[0], values
 
 
+def _convert(
+    text: str, value_type: str | tuple[str, float | None, float | None]
+) -> Path | int | float | None:
+    """``text`` as ``value_type`` (see ``VALUE_TYPES``), or None if Typer should judge it."""
+    if isinstance(value_type, str):  # "file"
+        return Path(text) if _plain_file_path(text) else None
+    kind, low, high = value_type
+    if not _plain_number(text, kind):
+        return None
+    number = int(text) if kind == "int" else float(text)
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None
+    return number
+
+
+def _plain_number(text: str, kind: str) -> bool:
+    """Digits (no sign, no leading zero), for a float perhaps a point and more digits."""
+    whole, point, fraction = text.partition(".")
+    if not (text.isascii() and len(text) <= 12 and whole.isdigit()):
+        return False
+    if len(whole) > 1 and whole.startswith("0"):
+        return False
+    return not point or (kind == "float" and fraction.isdigit())
+
+
 def _plain_file_path(text: str) -> bool:
-    """True unless Typer would reject ``text`` as ``--calendar`` (a directory, unreadable)."""
+    """True unless Typer would reject ``text`` as a file (a directory, unreadable)."""
     if not text:
         return False
     try:
