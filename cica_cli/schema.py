@@ -118,9 +118,10 @@ def _settings_validator() -> SchemaValidator:
 
 @cache
 def _event_validator() -> SchemaValidator:
+    d = Event._field_defaults
     fields = {
         "title": _field(_text(min_length=1)),
-        "kind": _field(cs.literal_schema(list(KINDS)), "meeting"),
+        "kind": _field(cs.literal_schema(list(KINDS)), d["kind"]),
         "date": _field(_date_field(), None),
         "start": _field(_date_field(), None),
         "end": _field(_date_field(), None),
@@ -129,8 +130,8 @@ def _event_validator() -> SchemaValidator:
         "location": _field(_optional(_text()), None),
         "description": _field(_optional(_text()), None),
         "source": _field(_optional(_text()), None),
-        "tags": _field(_texts(), ()),
-        "status": _field(cs.literal_schema(list(STATUSES)), "planned"),
+        "tags": _field(_texts(), d["tags"]),
+        "status": _field(cs.literal_schema(list(STATUSES)), d["status"]),
         "remind": _field(_optional(_texts()), None),
         "repeat": _field(_optional(_text()), None),
     }
