@@ -183,7 +183,7 @@ def due_reminders(
             event_leads = leads_for(event, schedule, leads)
             known = lead_lists[list_key] = (event_leads, _horizon(today, event_leads))
         event_leads, horizon = known
-        if not event_leads:
+        if not event_leads or (not event.event.repeat and _over(event, now, today, horizon)):
             continue
         zone = event.zone
         for start, end in event.occurrences(today - dt.timedelta(days=1), horizon):
@@ -230,6 +230,20 @@ def due_reminders(
                 )
     found.sort(key=lambda r: (r.sort_key, r.key))
     return found
+
+
+def _over(event: Resolved, now: dt.datetime, today: dt.date, horizon: dt.date) -> bool:
+    """True when the one occurrence of a non-repeating event surely gets no reminder: its anchor
+    has been reached (``_not_started`` is false), or it is a whole-day item that starts after
+    ``horizon`` (``occurrences`` would not yield it). This saves working out the occurrence, in
+    its zone, for the many events of a large calendar that are over or still far off."""
+    anchor = anchor_of(event, event.start, event.end)
+    if isinstance(anchor, dt.datetime):
+        if now >= anchor:
+            return True
+    elif today >= anchor:
+        return True
+    return not isinstance(event.start, dt.datetime) and event.start > horizon
 
 
 def _lead_size(lead: Lead) -> float:
