@@ -187,7 +187,7 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
 def _encode_event(event: Event) -> list[Any]:
     # The record's fields in order. Text, None and tuples of text are kept as they are (marshal
     # keeps tuples as tuples, and refuses what it cannot hold, which leaves the calendar uncached).
-    out = list(event)
+    out: list[Any] = list(event)
     for i in _DATE_VALUED:
         value = out[i]
         if isinstance(value, dt.date):  # a TOML date or date-time in `date`, `start` or `end`
