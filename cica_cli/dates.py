@@ -50,6 +50,8 @@ class Offset(NamedTuple):
     delta: relativedelta
     working_days: int = 0
     text: str = ""
+    #: ``delta`` as a plain ``timedelta`` when it holds only days and time (adding it is faster).
+    step: dt.timedelta | None = None
 
     @property
     def has_time(self) -> bool:
@@ -59,7 +61,8 @@ class Offset(NamedTuple):
 
     def negated(self) -> Offset:
         """The same amount backwards."""
-        return Offset(-self.delta, -self.working_days, self.text)
+        step = None if self.step is None else -self.step
+        return Offset(-self.delta, -self.working_days, self.text, step)
 
 
 @lru_cache(maxsize=4096)  # a calendar repeats a few offsets many times; Offset is immutable
@@ -77,7 +80,7 @@ def parse_offset(text: str) -> Offset:
     if iso:
         y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in iso.groups())
         delta = relativedelta(years=y, months=mo, weeks=w, days=d, hours=h, minutes=mi, seconds=s)
-        return Offset(delta, 0, raw)
+        return Offset(delta, 0, raw, _step(delta))
     human = _HUMAN.match(low)
     unit = _UNITS.get(human.group(2)) if human else None
     if human is None or unit is None:
@@ -87,8 +90,9 @@ def parse_offset(text: str) -> Offset:
         )
     amount = int(human.group(1))
     if unit == "working_days":
-        return Offset(relativedelta(), amount, raw)
-    return Offset(relativedelta(**{unit: amount}), 0, raw)
+        return Offset(relativedelta(), amount, raw, dt.timedelta())
+    delta = relativedelta(**{unit: amount})
+    return Offset(delta, 0, raw, _step(delta))
 
 
 def is_working_day(day: dt.date, holidays: frozenset[dt.date]) -> bool:
@@ -115,7 +119,7 @@ def apply_offset(point: Point, offset: Offset, holidays: frozenset[dt.date]) -> 
         if offset.working_days:
             moved = add_working_days(local.date(), offset.working_days, holidays)
             local = dt.datetime.combine(moved, local.time())
-        shifted = _plus(local, offset.delta)
+        shifted = local + offset.step if offset.step is not None else _plus(local, offset.delta)
         assert isinstance(shifted, dt.datetime)
         return shifted.replace(tzinfo=zone)
     day = point
@@ -123,13 +127,20 @@ def apply_offset(point: Point, offset: Offset, holidays: frozenset[dt.date]) -> 
         day = add_working_days(day, offset.working_days, holidays)
     if offset.has_time:
         raise OffsetError(f"'{offset.text}' has a time part, but this is a whole-day date")
-    result = _plus(day, offset.delta)
+    result = day + offset.step if offset.step is not None else _plus(day, offset.delta)
     assert isinstance(result, dt.date)
     return result
 
 
 def _plus(point: Point, delta: relativedelta) -> Point:
-    """``point + delta``; a delta of days and time only is a plain ``timedelta`` (much faster)."""
+    """``point + delta``, through ``timedelta`` when the delta allows (much faster)."""
+    step = _step(delta)
+    moved: Point = point + (delta if step is None else step)
+    return moved
+
+
+def _step(delta: relativedelta) -> dt.timedelta | None:
+    """``delta`` as a ``timedelta`` if it holds days and time only (None for months, years...)."""
     d = delta
     if (
         d.years
@@ -144,16 +155,19 @@ def _plus(point: Point, delta: relativedelta) -> Point:
         or d.second is not None
         or d.microsecond is not None
     ):
-        moved: Point = point + delta
-        return moved
-    step = dt.timedelta(
+        return None
+    return dt.timedelta(
         days=d.days,
         hours=d.hours,
         minutes=d.minutes,
         seconds=d.seconds,
         microseconds=d.microseconds,
     )
-    return point + step
+
+
+@lru_cache(maxsize=4096)  # "<ref> - 10 working days": the same few offsets, many times
+def _negated(offset: Offset) -> Offset:
+    return offset.negated()
 
 
 class Expression(NamedTuple):
@@ -186,7 +200,7 @@ def parse_expression(text: str) -> Expression:
     if m.group("offset"):
         offset = parse_offset(m.group("offset"))
         if m.group("minus"):
-            offset = offset.negated()
+            offset = _negated(offset)
     edge: Edge = "end" if m.group("edge") == "end" else "start"
     return Expression(text=raw, ref=m.group("ref"), edge=edge, offset=offset)
 

@@ -107,7 +107,7 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
     def report(path: tuple[str, ...], message: str) -> None:
         found.append((path, message))
 
-    calendar, broken = _validate(_tuples(raw), report)
+    calendar, broken = _validate(raw, report)
     schedule = None
     try:
         # Resolve what is valid even when something is not, so that one run reports everything.
@@ -123,22 +123,6 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
         problems.sort(key=lambda p: p.line or 0)
         raise CalendarDataError(problems)
     return LoadedCalendar(path or Path(filename), calendar, schedule)
-
-
-_NESTED = (dict, list)
-
-
-def _tuples(value: Any) -> Any:
-    """TOML arrays as tuples (the models are frozen and strict).
-
-    The parser gives plain ``dict`` and ``list``; scalars, most of the values, are not recursed
-    into (a call per value was a tenth of loading a large calendar).
-    """
-    if type(value) is dict:
-        return {k: _tuples(v) if type(v) in _NESTED else v for k, v in value.items()}
-    if type(value) is list:
-        return tuple(_tuples(v) if type(v) in _NESTED else v for v in value)
-    return value
 
 
 def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str]]:
@@ -205,10 +189,10 @@ def _partial_event(body: dict[str, Any], flagged: set[str]) -> Event:
 
     fields = {name: usable(name, (str,)) for name in _TEXT_FIELDS}
     fields.update({name: usable(name, (str, dt.date)) for name in _DATE_FIELDS})
-    remind = usable("remind", (tuple,))
+    remind = usable("remind", (list,))
     if remind is not None and not all(isinstance(lead, str) for lead in remind):
         remind = None
-    return Event(title="", remind=remind, **fields)
+    return Event(title="", remind=None if remind is None else tuple(remind), **fields)
 
 
 def _checked(

@@ -2,7 +2,8 @@
 
 Strict (TOML gives typed values, so nothing is coerced: a number is not a date), unknown fields
 forbidden (a typo is an error), defaults filled in, every problem of a table reported at once.
-A table that passes becomes a ``model`` record.
+A table that passes becomes a ``model`` record. Tables come as the parser gives them: an array
+is a ``list`` and becomes a tuple (anything else where an array belongs is refused).
 
 The rules are written as pydantic-core schemas, the layer a pydantic ``BaseModel`` compiles to,
 rather than as ``BaseModel`` classes: importing pydantic's model machinery and building the
@@ -59,8 +60,13 @@ def _text(min_length: int | None = None) -> cs.CoreSchema:
     return cs.str_schema(min_length=min_length, strict=True)
 
 
+def _array(item: cs.CoreSchema) -> cs.CoreSchema:
+    """A TOML array (a list, or a tuple) of ``item``, as a tuple."""
+    return cs.tuple_schema([item], variadic_item_index=0, strict=False)
+
+
 def _texts() -> cs.CoreSchema:
-    return cs.tuple_schema([_text()], variadic_item_index=0, strict=True)
+    return _array(_text())
 
 
 def _optional(schema: cs.CoreSchema) -> cs.CoreSchema:
@@ -75,7 +81,7 @@ def _date_field() -> cs.CoreSchema:
 
 
 def _no_datetimes(value: object) -> object:
-    if isinstance(value, tuple):
+    if isinstance(value, list | tuple):
         for item in value:
             if isinstance(item, dt.datetime):
                 raise ValueError(f"holidays are whole days: write {item.date()}, not {item}")
@@ -106,7 +112,7 @@ def _settings_validator() -> SchemaValidator:
         "timezone": _field(_text(), d["timezone"]),
         "remind": _field(_texts(), d["remind"]),
         "holidays": _field(
-            cs.tuple_schema([cs.date_schema(strict=True)], variadic_item_index=0, strict=True),
+            _array(cs.date_schema(strict=True)),
             d["holidays"],
             before=_no_datetimes,
         ),

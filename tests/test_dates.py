@@ -125,3 +125,38 @@ def test_month_arithmetic_clamps_to_month_ends(day: dt.date, n: int) -> None:
     if moved.day != day.day:  # only when the target month is too short
         assert moved.day < day.day
         assert (moved + dt.timedelta(days=1)).day == 1
+
+
+_OFFSET_TEXTS = st.builds(
+    lambda n, unit: f"{n} {unit}",
+    st.integers(min_value=0, max_value=400),
+    st.sampled_from(["days", "weeks", "months", "years", "hours", "minutes", "d", "w"]),
+) | st.builds(
+    lambda d, h, m: f"P{d}DT{h}H{m}M",
+    st.integers(0, 60),
+    st.integers(0, 30),
+    st.integers(0, 90),
+)
+_INSTANTS = st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2100, 1, 1)).map(
+    lambda d: d.replace(tzinfo=get_zone("Asia/Almaty"))
+)
+
+
+@given(text=_OFFSET_TEXTS, point=days | _INSTANTS, backwards=st.booleans())
+def test_the_timedelta_shortcut_is_relativedelta_arithmetic(
+    text: str, point: dt.date, backwards: bool
+) -> None:
+    off = parse_offset(text)
+    if backwards:
+        off = off.negated()
+    if not isinstance(point, dt.datetime) and off.has_time:
+        return  # refused for whole days (tested above)
+    expected = (
+        (point.replace(tzinfo=None) + off.delta)
+        if isinstance(point, dt.datetime)
+        else point + off.delta
+    )
+    if isinstance(point, dt.datetime):
+        expected = expected.replace(tzinfo=point.tzinfo)
+    assert apply_offset(point, off, NO_HOLIDAYS) == expected
+    assert (off.step is None) == bool(off.delta.months or off.delta.years)
