@@ -98,6 +98,7 @@ class _Node:
     name: str
     props: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the props' names, once conformed
 
     def lines(self) -> list[str]:
         # Properties, then sub-components: the order RFC 5545's ABNF requires (fix 10).
@@ -126,16 +127,27 @@ def _conform(node: _Node) -> _Node:
 def _conform_props(part: _Node, names: list[str]) -> None:
     """``part``'s own properties in the fixed order (stable), its triggers in days.
 
-    ``names[i]`` is ``_prop_name(part.props[i])``: ``ics_export`` knows the names of the lines
-    it builds and passes them, rather than have every line parsed again here.
+    ``names[i]`` is ``_prop_name(part.props[i])``: ``ics_draft`` knows the names of the lines
+    it reads and passes them, rather than have every line parsed again here. They are kept, in
+    the new order, as ``part.names``.
     """
-    ranks = _RANKS.get(part.name, {})
-    last = len(ranks)
-    keys = [ranks.get(name, last) for name in names]
+    order = _order(part.name, tuple(names))
     props = part.props
-    part.props = [props[i] for i in sorted(range(len(props)), key=keys.__getitem__)]
+    part.names = [names[i] for i in order]
     if part.name == "VALARM":
-        part.props = [_trigger_in_days(p) if p[:7].upper() == "TRIGGER" else p for p in part.props]
+        part.props = [
+            _trigger_in_days(props[i]) if names[i] == "TRIGGER" else props[i] for i in order
+        ]
+    else:
+        part.props = [props[i] for i in order]
+
+
+@functools.lru_cache(maxsize=1024)  # a few shapes of component: one sort each
+def _order(component: str, names: tuple[str, ...]) -> tuple[int, ...]:
+    """Indices of ``names`` sorted (stably) by rank in ``_ORDER``; unknown names go last."""
+    ranks = _RANKS.get(component, {})
+    last = len(ranks)
+    return tuple(sorted(range(len(names)), key=lambda i: ranks.get(names[i], last)))
 
 
 def _tree(lines: Iterable[str]) -> _Node:

@@ -24,13 +24,15 @@ class _Memo:
     arrow (through which ics converts and formats every time) is most of ics's cost, and most
     events share their stamps, their alarm leads and many of their days. Arrow objects are
     immutable, so one can serve every event; the memoised lines are exactly the lines ics
-    writes for the same values.
+    writes for the same values, kept as read.
     """
 
     def __init__(self, ics: Any) -> None:
         self.ics = ics  # ics_export._Ics: the parts of ics used per event
         self.arrows: dict[tuple[Any, ...], Any] = {}
-        self.lines: dict[tuple[Any, ...], list[Any]] = {}  # ics's ContentLines
+        #: what a memoised serializer wrote, read: its lines and their names
+        self.lines: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+        self.scratch: list[Any] = []  # where the serializers write (they only append)
         self.names: dict[str, str | None] = {}
         self.stamps: dict[dt.datetime, str] = {}
 
@@ -80,23 +82,33 @@ def _span(component: Any) -> tuple[Any, ...]:
     return (_instant(c._begin), c._begin_precision, _instant(c._end_time), c._duration)
 
 
-#: ics serializers whose lines depend only on what the key function returns: arrow's slow
-#: formatting then runs once per distinct stamp, day or alarm lead rather than once per event.
-_MEMO_KEYS: dict[str, Callable[[Any], Any]] = {
-    "serialize_created": lambda c: _instant(c.created),
-    "serialize_last_modified": lambda c: _instant(c.last_modified),
-    "serialize_start": _span,
-    "serialize_all_day": _span,
-    "serialize_end": _span,
-    "serialize_trigger": lambda c: (type(c.trigger), c.trigger),
+#: ics serializers whose lines depend only on what the key function returns: they then run
+#: once per distinct value (arrow's slow formatting once per distinct stamp, day or alarm
+#: lead; an alarm's DESCRIPTION once for all the alarms of its event) rather than once per use.
+_MEMO_KEYS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("VEVENT", "serialize_created"): lambda c: _instant(c.created),
+    ("VEVENT", "serialize_last_modified"): lambda c: _instant(c.last_modified),
+    ("VEVENT", "serialize_start"): _span,
+    ("VEVENT", "serialize_all_day"): _span,
+    ("VEVENT", "serialize_end"): _span,
+    ("VEVENT", "serialize_location"): lambda c: c.location,
+    ("VEVENT", "serialize_status"): lambda c: c.status,
+    ("VEVENT", "serialize_transparent"): lambda c: c.transparent,
+    ("VALARM", "serialize_trigger"): lambda c: (type(c.trigger), c.trigger),
+    ("VALARM", "serialize_action"): lambda c: c.action,
+    ("VALARM", "serialize_description"): lambda c: c.display_text,
 }
 
 
 def _draft(component: Any, memo: _Memo) -> _Node | None:
     node = _Node(component.extra.name.upper())
+    props: list[str] = []
+    names: list[str] = []
     # What Component.serialize starts from: the extra lines (not cloned: nothing changes them).
-    written = memo.ics.Container(node.name, *component.extra)
-    for name, output, key_of in _serializers(component.Meta.serializer):
+    if not _read(component.extra, memo, props, names):
+        return None
+    scratch = memo.scratch  # what a serializer writes, until read; empty between serializers
+    for name, output, key_of in _serializers(node.name, component.Meta.serializer):
         if name == "serialize_alarm":
             for alarm in component.alarms:
                 child = _draft(alarm, memo)
@@ -105,61 +117,72 @@ def _draft(component: Any, memo: _Memo) -> _Node | None:
                 node.children.append(child)
             continue
         if key_of is None:
-            output(component, written)
+            output(component, scratch)
+            if scratch:
+                read = _read(scratch, memo, props, names)
+                scratch.clear()
+                if not read:
+                    return None
             continue
-        key = (name, key_of(component))
-        lines = memo.lines.get(key)
-        if lines is None:
-            done = len(written)
-            output(component, written)
-            memo.lines[key] = written[done:]
-        else:
-            written.extend(lines)
-    named = _read(written, memo)
-    if named is None:
-        return None
-    node.props = [line for _, line in named]
-    _conform_props(node, [name for name, _ in named])
+        key = (output, key_of(component))
+        found = memo.lines.get(key)
+        if found is None:
+            output(component, scratch)
+            found = ([], [])
+            read = _read(scratch, memo, found[0], found[1])
+            scratch.clear()
+            if not read:
+                return None
+            memo.lines[key] = found
+        props += found[0]
+        names += found[1]
+    node.props = props
+    _conform_props(node, names)
     return node
 
 
 @functools.cache
-def _serializers(serializer: Any) -> list[tuple[str, Any, Callable[[Any], Any] | None]]:
+def _serializers(
+    component: str, serializer: Any
+) -> list[tuple[str, Any, Callable[[Any], Any] | None]]:
     """(name, serializer, memo key or None) in ics's order, looked up once per class."""
-    return [(o.__name__, o, _MEMO_KEYS.get(o.__name__)) for o in serializer.get_serializers()]
+    return [
+        (o.__name__, o, _MEMO_KEYS.get((component, o.__name__)))
+        for o in serializer.get_serializers()
+    ]
 
 
 _SUSPECT = frozenset({"", "B", "b", "E", "e"})  # how an empty, BEGIN: or END: line starts
 
 
-def _read(items: Any, memo: _Memo) -> list[tuple[str, str]] | None:
-    """(name, line) of each of ics's content lines; None if one would not read back as itself."""
+def _read(items: Any, memo: _Memo, props: list[str], names: list[str]) -> bool:
+    """Append each of ics's content lines to ``props`` and its name to ``names``; False if one
+    would not read back as itself (the caller then takes the text round trip)."""
     ContentLine = memo.ics.ContentLine
-    named = []
     for item in items:
         if type(item) is ContentLine and not item.params and type(item.value) is str:
             line = f"{item.name}:{item.value}"  # what ContentLine.__str__ gives, without a loop
         elif isinstance(item, ContentLine):
             line = str(item)
         else:  # a sub-component or text: let the round trip read it
-            return None
+            return False
         if "\r" in line or "\n" in line:
-            return None
+            return False
         if line[:1] in _SUSPECT and (not line or line[:6].upper().startswith(("BEGIN:", "END:"))):
-            return None
+            return False
         name = memo.names.get(item.name, "")
         if name == "":
             # ContentLine upper-cases its name; one without ":" or ";" is _prop_name(line).
             plain = ":" not in item.name and ";" not in item.name
             name = memo.names[item.name] = item.name.upper() if plain else None
-        named.append((name if name is not None else _prop_name(line), line))
-    return named
+        props.append(line)
+        names.append(name if name is not None else _prop_name(line))
+    return True
 
 
 def _revise(node: _Node, revision: Revision, memo: _Memo) -> None:
     """Rewrite the drafted event's SEQUENCE and LAST-MODIFIED for ``revision``."""
-    for i, line in enumerate(node.props):
-        prop = _prop_name(line)
+    for i, prop in enumerate(node.names):
         if prop == "SEQUENCE":
             node.props[i] = f"SEQUENCE:{revision.sequence}"
         elif prop == "LAST-MODIFIED":

@@ -46,12 +46,12 @@ def _revision(node: _Node, old: tuple[str, Revision] | None, stamp: dt.datetime)
 
 
 def _fingerprint(node: _Node) -> str:
-    """A digest of everything an event says except when it was stamped and its revision."""
-    lines = [
-        p
-        for p in node.props
-        if p[:1] not in _REVISION_INITIALS or _prop_name(p) not in _REVISION_PROPS
-    ]
+    """A digest of everything an event says except when it was stamped and its revision.
+
+    ``node`` is conformed, so ``node.names`` holds its properties' names.
+    """
+    props = zip(node.props, node.names, strict=True)
+    lines = [p for p, name in props if name not in _REVISION_PROPS]
     for child in node.children:
         lines.extend(child.lines())
     return _digest(lines)
