@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import textwrap
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -28,6 +27,7 @@ from .reminders import (
 )
 from .render import day_text
 from .settings import Address
+from .text_wrap import wrap
 
 #: CRLF line ends, 7-bit transfer encodings (quoted-printable or base64 for anything else), so
 #: the message passes any relay, with or without 8BITMIME.
@@ -71,28 +71,10 @@ def plain_text(d: Digest, calendar_name: str, today: dt.date) -> str:
     for n, r in enumerate(d.reminders, start=1):
         lines.append(f"{n}. {headline(r)} ({day_text(r.anchor_day)})")
         for label, value in _details(r):
-            lines.extend(
-                textwrap.wrap(
-                    f"{label}: {value}",
-                    width=76,
-                    initial_indent="   ",
-                    subsequent_indent="     ",
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
-            )
+            lines.extend(wrap(f"{label}: {value}", 76, "   ", "     "))
         for para in body_paragraphs(r.event.event.description or ""):
             lines.append("")
-            lines.extend(
-                textwrap.wrap(
-                    para,
-                    width=76,
-                    initial_indent="   ",
-                    subsequent_indent="   ",
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
-            )
+            lines.extend(wrap(para, 76, "   ", "   "))
         lines.append("")
     lines.append("-- ")
     lines.append(_footer(d))
