@@ -3,8 +3,8 @@
 A digest of a large calendar wraps a thousand short texts, and ``textwrap`` spends most of its
 time on machinery these texts do not need (tab expansion, a regular expression per text, a chunk
 list consumed from the end). Printable text whose only spaces are single ones between words (what
-``one_line`` leaves of most texts) is wrapped here by the same greedy rule; anything else goes to
-``textwrap``.
+``one_line`` leaves of most texts) is wrapped here by the same greedy rule, a line at a time: each
+is cut at the last space that fits (``str.rfind``). Anything else goes to ``textwrap``.
 """
 
 from __future__ import annotations
@@ -26,25 +26,22 @@ def wrap(text: str, width: int, initial_indent: str, subsequent_indent: str) -> 
             break_on_hyphens=False,
         )
     lines: list[str] = []
-    indent = initial_indent
-    room = width - len(indent)
-    line: list[str] = []
-    used = 0
-    for word in text.split(" "):
-        if not line:
-            line.append(word)  # a word longer than the room stays whole, on a line of its own
-            used = len(word)
-        elif used + 1 + len(word) <= room:
-            line.append(word)
-            used += 1 + len(word)
-        else:
-            lines.append(indent + " ".join(line))
-            indent = subsequent_indent
-            room = width - len(indent)
-            line = [word]
-            used = len(word)
-    lines.append(indent + " ".join(line))
-    return lines
+    indent, start, end = initial_indent, 0, len(text)
+    while True:
+        room = width - len(indent)
+        if end - start <= room:
+            lines.append(indent + text[start:])
+            return lines
+        # The line ends at the last space that leaves it at most `room` long; a first word
+        # longer than that stays whole, on a line of its own.
+        cut = text.rfind(" ", start, start + room + 1)
+        if cut < 0:
+            cut = text.find(" ", start)
+            if cut < 0:
+                lines.append(indent + text[start:])
+                return lines
+        lines.append(indent + text[start:cut])
+        indent, start = subsequent_indent, cut + 1
 
 
 def _single_spaced(text: str) -> bool:
