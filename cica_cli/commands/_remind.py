@@ -87,12 +87,22 @@ def _plan(
 
 
 def _message_bytes(
-    d: Digest, settings: Settings, schedule: Schedule, now: dt.datetime, wall: dt.datetime
+    d: Digest,
+    settings: Settings,
+    schedule: Schedule,
+    now: dt.datetime,
+    wall: dt.datetime,
+    ics_files: dict[tuple[str, ...], bytes],
 ) -> bytes:
+    """The message for ``d``. ``ics_files``: the attachments made so far in this run, by their
+    events; recipients usually share theirs, and the .ics of a large digest takes a while."""
     from ..mail_message import as_bytes, build_message
     from ..reminders import iter_events
 
-    ics = _ics(schedule, [e.id for e in iter_events(d.reminders)], wall)
+    event_ids = tuple(e.id for e in iter_events(d.reminders))
+    ics = ics_files.get(event_ids)
+    if ics is None:
+        ics = ics_files[event_ids] = _ics(schedule, event_ids, wall)
     msg = build_message(
         d,
         sender=settings.sender,
@@ -104,7 +114,7 @@ def _message_bytes(
     return as_bytes(msg)
 
 
-def _ics(schedule: Schedule, event_ids: list[str], stamp: dt.datetime) -> bytes:
+def _ics(schedule: Schedule, event_ids: tuple[str, ...], stamp: dt.datetime) -> bytes:
     """The events mentioned, written by ``cica export``'s own code (so the UIDs are the same)."""
     from ..ics_export import export_ics
     from ..schedule import Schedule
@@ -123,8 +133,9 @@ def _dry_run(
         say(f"dry run: nothing due as of {now.date().isoformat()}")
         return
     chunks = []
+    ics_files: dict[tuple[str, ...], bytes] = {}
     for n, d in enumerate(plan, start=1):
-        data = _message_bytes(d, settings, schedule, now, wall)
+        data = _message_bytes(d, settings, schedule, now, wall, ics_files)
         head = (
             f"# message {n} of {len(plan)}: MAIL FROM:<{settings.sender.addr_spec}> "
             f"RCPT TO:<{d.recipient.addr_spec}>; {len(d.reminders)} reminder(s)"
@@ -206,12 +217,13 @@ def _deliver(
     tally = _Tally()
     sender = settings.sender.addr_spec
     lost_once = False
+    ics_files: dict[tuple[str, ...], bytes] = {}
     for d in plan:
         rcpt = d.recipient.addr_spec
         if tally.stopped:
             tally.deferred.append(f"<{rcpt}>")
             continue
-        data = _message_bytes(d, settings, schedule, now, wall)
+        data = _message_bytes(d, settings, schedule, now, wall, ics_files)
         fresh = [r.key for r in d.reminders if r.retry_of is None]
         ledger.mark(d.keys, "pending", d.message_id)
         try:
