@@ -2,7 +2,8 @@
 
 Commands live in ``cica_cli/commands/<name>.py``; this module wires them up and is the one place
 that turns a ``CicaError`` into a message on stderr and an exit code. Typer is imported only when
-needed: a plain ``cica next`` or ``cica upcoming`` runs without it (``commands/_fast.py``).
+needed: a plain ``cica next``, ``upcoming``, ``validate`` or ``remind`` runs without it
+(``commands/_fast.py``).
 """
 
 import os
@@ -80,7 +81,7 @@ def _interrupted(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ``CicaError`` becomes its message and exit code."""
     try:
-        # Plain `cica next`, `upcoming` and `validate` run without Typer (see commands/_fast.py).
+        # Plain `cica next`, `upcoming`, `validate` and `remind` run without Typer (_fast.py).
         from .commands._fast import run
 
         if not run(sys.argv[1:] if argv is None else list(argv)):
