@@ -100,3 +100,14 @@ def test_next_with_a_warm_cache_loads_only_what_a_prompt_can_afford(tmp_path: Pa
             "dateutil.relativedelta")  # fmt: skip
     assert [name for name in slow if _loaded(modules, name)] == []
     assert "cica_cli.agenda" in modules  # it did run the command
+
+
+def test_remind_dry_run_loads_neither_typer_nor_the_mail_sender(tmp_path: Path) -> None:
+    """A plain ``cica remind --dry-run`` runs without Typer (commands/_fast.py) and builds the
+    messages without loading what sends them."""
+    args = ["remind", "-n", "--to", "desk@example.org", "--from", "c@example.org"]
+    state = tmp_path / "state.sqlite3"
+    modules = _modules([*args, "--as-of", "2024-07-04", "--state", str(state)], tmp_path)
+    for name in ("typer", "click", "rich", "smtplib", "ssl", "cica_cli.mailer"):
+        assert not _loaded(modules, name), name
+    assert "cica_cli.mail_message" in modules  # it did build the messages
