@@ -73,6 +73,8 @@ _RANKS = {
 
 def normalize_text(value: str) -> str:
     """Text as it will read back from the file (fix 4a): line breaks as LF, no control chars."""
+    if value.isprintable():  # no line break, no control character: nothing to change
+        return value
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -91,7 +93,7 @@ def _url(source: str | None) -> str | None:
     return quote(source.strip(), safe=_URI_SAFE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     """One component: its content lines (unfolded) and its sub-components."""
 
@@ -240,33 +242,25 @@ def _fold(line: str) -> Iterator[bytes]:
     if len(data) <= 75:
         yield data
         return
-    if len(data) == len(line):  # ASCII: one octet per character, so slices of the bytes
-        yield data[:75]
-        for i in range(75, len(data), 74):
-            yield b" " + data[i : i + 74]
-        return
-    chunk = bytearray()
-    limit = 75
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(chunk) + len(encoded) > limit:
-            yield bytes(chunk)
-            chunk = bytearray(b" ")
-            limit = 75
-        chunk += encoded
-    yield bytes(chunk)
+    # Each part holds as many whole characters as fit: cut at the room left, then back off over
+    # continuation octets (0b10xxxxxx) to the start of the character that would not fit.
+    start, room, lead = 0, 75, b""
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:
+            cut -= 1
+        yield lead + data[start:cut]
+        start, room, lead = cut, 74, b" "
+    yield lead + data[start:]
 
 
 def _emit(lines: Iterable[str]) -> bytes:
     # Fixes 2, 3 and 13: every line (the last too) ends in CRLF, folded, UTF-8 without BOM.
-    lines = list(lines)
-    if "".join(lines).isascii():  # one octet per character: fold by slicing, as _fold would
-        out = [line if len(line) <= 75 else _fold_ascii(line) for line in lines]
-    else:  # _fold breaks between characters, so every part decodes on its own
-        out = ["\r\n".join(part.decode("utf-8") for part in _fold(line)) for line in lines]
+    out = [line if len(line) <= 75 and line.isascii() else _fold_text(line) for line in lines]
     out.append("")
     return "\r\n".join(out).encode("utf-8")
 
 
-def _fold_ascii(line: str) -> str:
-    return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
+def _fold_text(line: str) -> str:
+    """``_fold``'s physical lines, joined by CRLF, as text (each part is whole characters)."""
+    return b"\r\n".join(_fold(line)).decode("utf-8")

@@ -108,14 +108,8 @@ def _draft(component: Any, memo: _Memo) -> _Node | None:
     if not _read(component.extra, memo, props, names):
         return None
     scratch = memo.scratch  # what a serializer writes, until read; empty between serializers
-    for name, output, key_of in _serializers(node.name, component.Meta.serializer):
-        if name == "serialize_alarm":
-            for alarm in component.alarms:
-                child = _draft(alarm, memo)
-                if child is None:
-                    return None
-                node.children.append(child)
-            continue
+    written = memo.lines
+    for output, key_of in _serializers(node.name, component.Meta.serializer):
         if key_of is None:
             output(component, scratch)
             if scratch:
@@ -123,31 +117,43 @@ def _draft(component: Any, memo: _Memo) -> _Node | None:
                 scratch.clear()
                 if not read:
                     return None
-            continue
-        key = (output, key_of(component))
-        found = memo.lines.get(key)
-        if found is None:
-            output(component, scratch)
-            found = ([], [])
-            read = _read(scratch, memo, found[0], found[1])
-            scratch.clear()
-            if not read:
-                return None
-            memo.lines[key] = found
-        props += found[0]
-        names += found[1]
+        elif key_of is _ALARMS:
+            for alarm in component.alarms:
+                child = _draft(alarm, memo)
+                if child is None:
+                    return None
+                node.children.append(child)
+        else:
+            key = (output, key_of(component))
+            found = written.get(key)
+            if found is None:
+                output(component, scratch)
+                found = ([], [])
+                read = _read(scratch, memo, *found)
+                scratch.clear()
+                if not read:
+                    return None
+                written[key] = found
+            props += found[0]
+            names += found[1]
     node.props = props
     _conform_props(node, names)
     return node
 
 
+def _alarms(component: Any) -> None:
+    """Stands for ``serialize_alarm`` in ``_serializers``: alarms are drafted as children."""
+
+
+_ALARMS: Callable[[Any], Any] = _alarms
+
+
 @functools.cache
-def _serializers(
-    component: str, serializer: Any
-) -> list[tuple[str, Any, Callable[[Any], Any] | None]]:
-    """(name, serializer, memo key or None) in ics's order, looked up once per class."""
+def _serializers(component: str, serializer: Any) -> list[tuple[Any, Callable[[Any], Any] | None]]:
+    """(serializer, memo key or None) in ics's order, looked up once per class; the alarms'
+    serializer has the key ``_ALARMS``."""
     return [
-        (o.__name__, o, _MEMO_KEYS.get((component, o.__name__)))
+        (o, _ALARMS if o.__name__ == "serialize_alarm" else _MEMO_KEYS.get((component, o.__name__)))
         for o in serializer.get_serializers()
     ]
 

@@ -243,8 +243,9 @@ def _event(
     """The event as an ``ics.Event``, drafted as new: SEQUENCE 0, LAST-MODIFIED ``stamp``."""
     ics = memo.ics
     e = event.event
+    title = _text(e.title)
     item = ics.Event(
-        name=_text(e.title),
+        name=title,
         uid=uid,
         created=stamp,  # ics writes `created` as DTSTAMP (fix 5)
         last_modified=stamp,  # the draft's; _revise rewrites it if the revision is older
@@ -272,7 +273,7 @@ def _event(
     for prop, params, value in extra:
         item.extra.append(ics.ContentLine(prop, params=params, value=value))
     if e.status != "cancelled":
-        text = _text(f"Reminder: {e.title}")
+        text = f"Reminder: {title}"  # = _text(f"Reminder: {e.title}"): the prefix is plain
         for trigger in _triggers(event, schedule, options):
             item.alarms.append(ics.DisplayAlarm(trigger=trigger, display_text=text))
     return item

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .dates import Offset, Point, parse_offset
@@ -120,15 +120,20 @@ def _when(point: Point, zone: dt.tzinfo) -> str:
     return point.isoformat()
 
 
-def _triggers(event: Resolved, schedule: Schedule, options: ExportOptions) -> list[dt.timedelta]:
+def _triggers(
+    event: Resolved, schedule: Schedule, options: ExportOptions
+) -> Sequence[dt.timedelta]:
     """How long before the start each alarm fires (negative), longest lead first, no repeats."""
     if options.alarms is not None:
-        leads = list(options.alarms)
+        leads = options.alarms
     else:
         texts = event.event.remind
         if texts is None:
             texts = schedule.settings.remind
-        leads = [_parse_lead(t) for t in texts]
+        leads = _parse_leads(tuple(texts))
+    fixed = _fixed_triggers(leads)
+    if fixed is not None:  # no lead depends on the start: the same triggers for every event
+        return fixed
     if isinstance(event.start, dt.datetime):
         anchor = event.start.replace(tzinfo=None)
     else:
@@ -138,9 +143,23 @@ def _triggers(event: Resolved, schedule: Schedule, options: ExportOptions) -> li
     for lead in leads:
         if lead.working_days:
             continue
-        fixed = _fixed_before(lead.delta)
-        triggers.add(fixed if fixed is not None else _before(anchor, lead.delta))
+        before = _fixed_before(lead.delta)
+        triggers.add(before if before is not None else _before(anchor, lead.delta))
     return sorted(triggers)
+
+
+@functools.lru_cache(maxsize=256)  # events share a few sets of leads
+def _fixed_triggers(leads: tuple[Offset, ...]) -> tuple[dt.timedelta, ...] | None:
+    """``_triggers`` for ``leads`` when none needs the start (months, years), else None."""
+    triggers: set[dt.timedelta] = set()
+    for lead in leads:
+        if lead.working_days:
+            continue
+        before = _fixed_before(lead.delta)
+        if before is None:
+            return None
+        triggers.add(before)
+    return tuple(sorted(triggers))
 
 
 _ABSOLUTE = ("year", "month", "day", "weekday", "hour", "minute", "second", "microsecond")
@@ -182,7 +201,7 @@ def _before(anchor: dt.datetime, delta: Any) -> dt.timedelta:
     )
 
 
-@functools.lru_cache(maxsize=1024)
-def _parse_lead(text: str) -> Offset:
-    """``parse_offset``, once per distinct text (every event repeats the calendar's leads)."""
-    return parse_offset(text)
+@functools.lru_cache(maxsize=256)
+def _parse_leads(texts: tuple[str, ...]) -> tuple[Offset, ...]:
+    """``parse_offset`` of each text, once per distinct list (events repeat the calendar's)."""
+    return tuple(parse_offset(t) for t in texts)
