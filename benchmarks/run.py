@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 FLOOR_CODE = "import typer, rich, pydantic, dateutil"
 SHIPPED_AS_OF = "2024-06-27"
-DEFAULT_RUNS = {0: 21, 1_000: 11, 10_000: 5, 100_000: 1}
+DEFAULT_RUNS = {0: 21, 1_000: 11, 10_000: 7, 100_000: 3}
 PACKAGES = (
     "cica-cli", "typer", "rich", "pydantic", "pydantic-core", "python-dateutil", "ics",
     "tzdata", "toml-rs",
