@@ -234,16 +234,20 @@ def due_reminders(
 
 def _over(event: Resolved, now: dt.datetime, today: dt.date, horizon: dt.date) -> bool:
     """True when the one occurrence of a non-repeating event surely gets no reminder: its anchor
-    has been reached (``_not_started`` is false), or it is a whole-day item that starts after
-    ``horizon`` (``occurrences`` would not yield it). This saves working out the occurrence, in
-    its zone, for the many events of a large calendar that are over or still far off."""
+    has been reached (``_not_started`` is false), or it starts after ``horizon`` (``occurrences``
+    would not yield it; an instant's day in the event's zone is at most two days before its day
+    as written). This saves working out the occurrence, in its zone, for the many events of a
+    large calendar that are over or still far off."""
     anchor = anchor_of(event, event.start, event.end)
     if isinstance(anchor, dt.datetime):
         if now >= anchor:
             return True
     elif today >= anchor:
         return True
-    return not isinstance(event.start, dt.datetime) and event.start > horizon
+    start = event.start
+    if isinstance(start, dt.datetime):
+        return (start.date() - horizon).days > 2
+    return start > horizon
 
 
 def _lead_size(lead: Lead) -> float:
