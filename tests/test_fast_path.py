@@ -67,6 +67,27 @@ def test_the_value_types_are_exactly_the_typer_ones(command: str) -> None:
         assert _fast.VALUE_TYPES.get(param.name) == _typer_value_type(param), param.name
 
 
+#: What each command of ``_fast.OPTIONS`` runs.
+FAST_FUNCTIONS: dict[str, Callable[..., None]] = {
+    "upcoming": _fast.show_upcoming,
+    "next": _fast.show_next,
+    "validate": _fast.show_validation,
+    "remind": _remind.send_reminders,
+}
+
+
+@pytest.mark.parametrize("command", sorted(_fast.OPTIONS))
+def test_an_option_left_out_means_what_it_means_to_typer(command: str) -> None:
+    """The fast path leaves out what was not given, so the function's defaults must be Typer's;
+    and no option may take its value from elsewhere (an environment variable, a callback)."""
+    import inspect
+
+    signature = inspect.signature(FAST_FUNCTIONS[command]).parameters
+    for param in _typer_params(command):
+        assert signature[param.name].default == param.default, param.name
+        assert (param.envvar, param.callback, param.required) == (None, None, False), param.name
+
+
 def test_every_value_type_belongs_to_an_option() -> None:
     params = {param for spec in _fast.OPTIONS.values() for param, _takes in spec.values()}
     assert set(_fast.VALUE_TYPES) <= params
