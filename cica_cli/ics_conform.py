@@ -238,10 +238,11 @@ def _fold(line: str) -> Iterator[bytes]:
     Breaks fall between characters, never inside a UTF-8 sequence; each continuation starts
     with a space, which counts towards its 75 octets.
     """
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        yield data
-        return
+    return _fold_octets(line.encode("utf-8"))
+
+
+def _fold_octets(data: bytes) -> Iterator[bytes]:
+    """``_fold`` of a line already encoded."""
     # Each part holds as many whole characters as fit: cut at the room left, then back off over
     # continuation octets (0b10xxxxxx) to the start of the character that would not fit.
     start, room, lead = 0, 75, b""
@@ -256,9 +257,17 @@ def _fold(line: str) -> Iterator[bytes]:
 
 def _emit(lines: Iterable[str]) -> bytes:
     # Fixes 2, 3 and 13: every line (the last too) ends in CRLF, folded, UTF-8 without BOM.
-    out = [line if len(line) <= 75 and line.isascii() else _fold_text(line) for line in lines]
+    lines = list(lines)
+    if "".join(lines).isascii():  # one octet per character: fold by slicing, as _fold would
+        out = [line if len(line) <= 75 else _fold_ascii(line) for line in lines]
+    else:
+        out = [line if len(line) <= 75 and line.isascii() else _fold_text(line) for line in lines]
     out.append("")
     return "\r\n".join(out).encode("utf-8")
+
+
+def _fold_ascii(line: str) -> str:
+    return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
 
 
 def _fold_text(line: str) -> str:

@@ -88,7 +88,7 @@ def _span(component: Any) -> tuple[Any, ...]:
 _MEMO_KEYS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("VEVENT", "serialize_created"): lambda c: _instant(c.created),
     ("VEVENT", "serialize_last_modified"): lambda c: _instant(c.last_modified),
-    ("VEVENT", "serialize_start"): _span,
+    ("VEVENT", "serialize_start"): lambda c: (_instant(c._begin), c._begin_precision),
     ("VEVENT", "serialize_all_day"): _span,
     ("VEVENT", "serialize_end"): _span,
     ("VEVENT", "serialize_location"): lambda c: c.location,
