@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 # --------------------------------------------------------------------------------------------
@@ -93,14 +93,14 @@ def _url(source: str | None) -> str | None:
     return quote(source.strip(), safe=_URI_SAFE)
 
 
-@dataclass(slots=True)
+@dataclass
 class _Node:
     """One component: its content lines (unfolded) and its sub-components."""
 
     name: str
     props: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)  # the props' names, once conformed
+    names: Sequence[str] = ()  # the props' names, once conformed (see _conform_props)
 
     def lines(self) -> list[str]:
         # Properties, then sub-components: the order RFC 5545's ABNF requires (fix 10).
@@ -238,11 +238,7 @@ def _fold(line: str) -> Iterator[bytes]:
     Breaks fall between characters, never inside a UTF-8 sequence; each continuation starts
     with a space, which counts towards its 75 octets.
     """
-    return _fold_octets(line.encode("utf-8"))
-
-
-def _fold_octets(data: bytes) -> Iterator[bytes]:
-    """``_fold`` of a line already encoded."""
+    data = line.encode("utf-8")
     # Each part holds as many whole characters as fit: cut at the room left, then back off over
     # continuation octets (0b10xxxxxx) to the start of the character that would not fit.
     start, room, lead = 0, 75, b""
