@@ -100,6 +100,10 @@ _MEMO_KEYS: dict[tuple[str, str], Callable[[Any], Any]] = {
 }
 
 
+#: How many memoised serializer results ``_Memo.lines`` holds before it starts again.
+_MEMO_SIZE = 4096
+
+
 def _draft(component: Any, memo: _Memo) -> _Node | None:
     node = _Node(component.extra.name.upper())
     props: list[str] = []
@@ -133,6 +137,8 @@ def _draft(component: Any, memo: _Memo) -> _Node | None:
                 scratch.clear()
                 if not read:
                     return None
+                if len(written) >= _MEMO_SIZE:  # values that never come back (each event's
+                    written.clear()  # reminder text) must not pile up over 100 000 events
                 written[key] = found
             props += found[0]
             names += found[1]
