@@ -22,7 +22,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from cica_cli import __version__
+from cica_cli import __version__, ics_draft
 from cica_cli.errors import ExitCode
 from cica_cli.ics_conform import _fold
 from cica_cli.ics_export import default_filename, normalize_text, stable_uid
@@ -509,6 +509,14 @@ def test_golden_every_feature(every: bytes) -> None:
         path.write_bytes(every)
     assert path.exists(), f"missing golden file {path}; run with CICA_REGEN_GOLDEN=1"
     assert every == path.read_bytes()
+
+
+def test_same_bytes_when_the_serializer_memo_starts_again(
+    every: bytes, export: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 100 000-event export refills the memo many times; each refill must change nothing.
+    monkeypatch.setattr(ics_draft, "_MEMO_SIZE", 1)
+    assert export() == every
 
 
 # --------------------------------------------------------------------------------------------
