@@ -8,7 +8,7 @@ made by ``json_text``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .agenda import Item
@@ -125,17 +125,23 @@ def item_dict(item: Item) -> dict[str, Any]:
     }
 
 
-def agenda_json(items: Sequence[Item], as_of: dt.datetime, calendar_name: str) -> str:
-    """The ``upcoming --json`` document."""
-    doc = {
-        "schema": JSON_SCHEMA_VERSION,
-        "as_of": as_of.isoformat(),
-        "calendar": calendar_name,
-        "items": [item_dict(i) for i in items],
-    }
+def agenda_json(items: Sequence[Item], as_of: dt.datetime, calendar_name: str) -> Iterator[str]:
+    """The ``upcoming --json`` document, in pieces (an item at a time: a large agenda is never
+    held as one text), which joined are ``json.dumps(doc, ensure_ascii=False, indent=2)``."""
     from .json_text import dumps_indented
 
-    return dumps_indented(doc)
+    head = dumps_indented(
+        {"schema": JSON_SCHEMA_VERSION, "as_of": as_of.isoformat(), "calendar": calendar_name}
+    )
+    if not items:
+        yield head[:-2] + ',\n  "items": []\n}'
+        return
+    yield head[:-2] + ',\n  "items": ['
+    separator = "\n    "
+    for item in items:
+        yield separator + dumps_indented(item_dict(item), level=2)
+        separator = ",\n    "
+    yield "\n  ]\n}"
 
 
 def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:

@@ -27,6 +27,7 @@ from ._runtime import (
     say,
     stdout_console,
     write_out,
+    write_pieces,
 )
 
 #: option -> (parameter, how it takes a value): "flag", "value" (once) or "multiple".
@@ -212,7 +213,7 @@ def show_upcoming(
     from .. import render
 
     if json_:
-        write_out(render.agenda_json(items, now, schedule.settings.name))
+        write_pieces(render.agenda_json(items, now, schedule.settings.name))
         return
     if not items:
         filtered = bool(kind or tag or within)

@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -106,6 +106,14 @@ def stderr_console() -> Console:
 def write_out(text: str) -> None:
     """Plain data on stdout (no Rich: JSON and one-liners stay byte-exact)."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def write_pieces(pieces: Iterable[str]) -> None:
+    """Plain data on stdout as it is made (a large document is never one text), then a newline."""
+    write = sys.stdout.write
+    for piece in pieces:
+        write(piece)
+    write("\n")
 
 
 def say(message: str) -> None:
