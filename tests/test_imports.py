@@ -84,7 +84,16 @@ def test_no_export_or_mail_modules_cold_or_warm(command: str, tmp_path: Path) ->
 def test_no_email_pydantic_or_typer_with_a_warm_cache(command: str, tmp_path: Path) -> None:
     _modules(COMMANDS[command], tmp_path)  # fills the cache
     modules = _modules(COMMANDS[command], tmp_path)
-    for name in ("email", "pydantic", "typer", "toml_rs", "tomli", "tomllib", *NEVER):
+    for name in (
+        "email",
+        "pydantic",
+        "pydantic_core",
+        "typer",
+        "toml_rs",
+        "tomli",
+        "tomllib",
+        *NEVER,
+    ):
         assert not _loaded(modules, name), (command, name)
     assert _loaded(modules, "rich") == (command == "upcoming")
 
