@@ -15,16 +15,8 @@ from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from .reminders import (
-    Digest,
-    Reminder,
-    headline,
-    late_note,
-    one_line,
-    short_title,
-    span_text,
-    subject,
-)
+from .reminder_text import headline, late_note, one_line, short_title, span_text, subject
+from .reminders import Digest, Reminder
 from .render import day_text
 from .settings import Address
 from .text_wrap import wrap

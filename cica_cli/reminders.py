@@ -1,4 +1,5 @@
-"""Which reminders are due, and how they read. Pure: the moment and the ledger are arguments.
+"""Which reminders are due. Pure: the moment and the ledger are arguments (the wording of a
+reminder is ``reminder_text``).
 
 A reminder is the tuple (event id, occurrence date, lead time, recipient), ``Key``. It is due on
 the occurrence's *anchor* day minus the lead, counted in the event's zone. The anchor is the day
@@ -16,13 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from .dates import Point, apply_offset, date_of
-from .render import day_text
 from .schedule import Resolved, Schedule
 from .settings import Address, Lead, parse_lead
 
@@ -289,108 +288,6 @@ def digests(reminders: Iterable[Reminder], sender_domain: str) -> list[Digest]:
         out.append(Digest(items[0].recipient, tuple(items), mid))
     out.sort(key=lambda d: (d.recipient.key, d.reminders[0].sort_key))
     return out
-
-
-# --- wording ---------------------------------------------------------------------------------
-
-
-def point_text(point: Point, zone: dt.tzinfo, zone_name: str) -> str:
-    """A day, or a day, time and zone name."""
-    if isinstance(point, dt.datetime):
-        local = point.astimezone(zone)
-        return f"{day_text(local.date())} {local:%H:%M} ({zone_name})"
-    return day_text(point)
-
-
-def countdown(days_left: int) -> str:
-    """``today``, ``tomorrow``, ``in 5 days``."""
-    if days_left <= 0:
-        return "today"
-    return "tomorrow" if days_left == 1 else f"in {days_left} days"
-
-
-def verb(event: Resolved) -> str:
-    """What the anchor is: ``ends``, ``due``, ``starts`` or nothing (a milestone)."""
-    kind = event.event.kind
-    if kind == "deadline":
-        return "due"
-    if kind in END_ANCHORED:
-        return "ends"
-    return "" if kind == "milestone" else "starts"
-
-
-def headline(r: Reminder) -> str:
-    """``Silence procedure ... ends in 7 days``: the title with what happens when."""
-    return f"{_with_verb(one_line(r.event.event.title), verb(r.event))} {countdown(r.days_left)}"
-
-
-def _with_verb(title: str, v: str) -> str:
-    """``Paper due`` for a deadline titled "Paper" or "Paper due", never "Paper due due"."""
-    if not v or title.lower().endswith(" " + v) or title.lower() == v:
-        return title
-    return f"{title} {v}"
-
-
-def short_title(title: str, limit: int = 45) -> str:
-    """The title cut at a word boundary to fit a subject line."""
-    text = one_line(title)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 3].rsplit(" ", 1)[0].rstrip(" ,;:-")
-    return (cut or text[: limit - 3]) + "..."
-
-
-def subject(d: Digest, prefix: str) -> str:
-    """``CICA 2024: Silence procedure ends in 7 days (Thu 11 Jul) and 2 more`` for the prefix
-    "CICA 2024" (the calendar's name; not yet sanitised)."""
-    first = d.reminders[0]
-    title = _with_verb(short_title(first.event.event.title), verb(first.event))
-    text = f"{prefix}: {title} {countdown(first.days_left)} "
-    text += f"({day_text(first.anchor_day, year=False)})"
-    if len(d.reminders) > 1:
-        text += f" and {len(d.reminders) - 1} more"
-    return text
-
-
-def one_line(text: str) -> str:
-    """Text for one line: control, bidi and other invisible format characters and line or
-    paragraph separators become spaces; runs of spaces collapse.
-
-    ZWNJ and ZWJ stay: Persian and other scripts spell words with them. Bidi overrides go: they
-    can make a title read differently from what it is.
-    """
-    if not text.isprintable():  # else there is nothing to drop (most titles, descriptions)
-        invisible = [c for c in set(text) if _invisible(c)]
-        if invisible:
-            text = text.translate(dict.fromkeys(map(ord, invisible), " "))
-    return " ".join(text.split())
-
-
-_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-_KEEP_FORMAT = frozenset("\u200c\u200d")  # ZERO WIDTH NON-JOINER, ZERO WIDTH JOINER
-
-
-def _invisible(c: str) -> bool:
-    return unicodedata.category(c) in _DROP_CATEGORIES and c not in _KEEP_FORMAT
-
-
-def late_note(r: Reminder) -> str | None:
-    """``due Thu 4 Jul 2024, sent late`` for a reminder sent after its day (missed runs)."""
-    if not r.late:
-        return None
-    return f"due {day_text(r.due_day)}, sent late"
-
-
-def span_text(r: Reminder) -> str:
-    """The occurrence's dates: ``Thu 27 Jun - Thu 11 Jul 2024`` or one day or instant."""
-    zone = r.event.zone
-    name = r.event.zone_name
-    if r.start == r.end:
-        return point_text(r.start, zone, name)
-    if isinstance(r.start, dt.datetime) or isinstance(r.end, dt.datetime):
-        return f"{point_text(r.start, zone, name)} - {point_text(r.end, zone, name)}"
-    same_year = r.start.year == r.end.year
-    return f"{day_text(r.start, year=not same_year)} - {day_text(r.end)}"
 
 
 def iter_events(reminders: Iterable[Reminder]) -> Iterator[Resolved]:

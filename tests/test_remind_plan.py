@@ -15,15 +15,8 @@ from hypothesis import strategies as st
 from cica_cli.errors import ConfigError
 from cica_cli.loader import loads
 from cica_cli.mail_message import as_bytes, build_message, header_text
-from cica_cli.reminders import (
-    Entry,
-    Key,
-    digests,
-    due_reminders,
-    message_id,
-    one_line,
-    subject,
-)
+from cica_cli.reminder_text import one_line, subject
+from cica_cli.reminders import Entry, Key, digests, due_reminders, message_id
 from cica_cli.schedule import Schedule
 from cica_cli.settings import (
     Address,
