@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from cica_cli.agenda import build_agenda, next_item
-from cica_cli.dates import parse_offset
-from cica_cli.loader import loads
-from cica_cli.tz import get_zone
+from cica_cli.core.agenda import build_agenda, next_item
+from cica_cli.core.dates import parse_offset
+from cica_cli.core.loader import loads
+from cica_cli.core.zones import get_zone
 
 ALMATY = get_zone("Asia/Almaty")
 

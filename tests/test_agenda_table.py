@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
-from cica_cli import render_table
-from cica_cli.render_table import _STATUS_STYLE, AgendaTable, narrow_characters
+from cica_cli.views import table as render_table
+from cica_cli.views.table import _STATUS_STYLE, AgendaTable, narrow_characters
 
 STYLES = [None, *_STATUS_STYLE.values()]
 COLOUR_SYSTEMS = [None, "standard", "256", "truecolor"]

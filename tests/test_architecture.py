@@ -39,16 +39,105 @@ def _is_cli(name: str) -> bool:
     return name in ("cica_cli.cli", "cica_cli.__main__") or name.startswith("cica_cli.commands")
 
 
+# Which of the package's own modules each layer may import. The top-level shared modules
+# (errors, paths, atomic) and the package root (``__version__``) are open to every layer.
+SHARED = ("cica_cli", "cica_cli.errors", "cica_cli.paths", "cica_cli.atomic")
+LAYERS: dict[str, tuple[str, ...]] = {
+    "cica_cli.core": ("cica_cli.core",),
+    "cica_cli.views": ("cica_cli.core", "cica_cli.views"),
+    "cica_cli.ical": ("cica_cli.core", "cica_cli.ical"),
+    # a reminder mail carries an .ics attachment and uses the views' wording of a day
+    "cica_cli.remind": ("cica_cli.core", "cica_cli.ical", "cica_cli.views", "cica_cli.remind"),
+}
+# Third-party modules that only some layers may import.
+OWNERS: dict[str, tuple[str, ...]] = {
+    "typer": ("cica_cli.cli", "cica_cli.commands"),
+    "click": ("cica_cli.cli", "cica_cli.commands"),
+    "rich": ("cica_cli.cli", "cica_cli.commands", "cica_cli.views"),
+    "ics": ("cica_cli.ical",),
+    "smtplib": ("cica_cli.remind.smtp",),
+    "email": ("cica_cli.remind",),
+}
+
+
+def _layer(name: str) -> str | None:
+    return next((layer for layer in LAYERS if name.startswith(layer + ".")), None)
+
+
+def _under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def test_every_module_is_in_a_layer_or_shared() -> None:
+    top = {"cica_cli.__init__", "cica_cli.__main__", "cica_cli.cli"} | set(SHARED)
+    for name in _modules():
+        assert name in top or _layer(name) or _is_cli(name), f"{name} belongs to no layer"
+
+
+def test_each_layer_imports_only_what_its_rule_allows() -> None:
+    for name, imports in _modules().items():
+        layer = _layer(name)
+        if layer is None:
+            continue
+        allowed = LAYERS[layer]
+        for i in imports:
+            if not i.startswith("cica_cli"):
+                continue
+            if i in SHARED or _under(i, ("cica_cli.errors", "cica_cli.paths", "cica_cli.atomic")):
+                continue
+            if i.startswith("cica_cli.__version__"):
+                continue
+            assert _under(i, allowed), f"{name} imports {i} (allowed: {allowed})"
+
+
+def test_shared_modules_import_only_errors() -> None:
+    modules = _modules()
+    for name in ("cica_cli.paths", "cica_cli.atomic"):
+        for i in modules[name]:
+            if i.startswith("cica_cli"):
+                assert _under(i, ("cica_cli.errors",)), f"{name} imports {i}"
+
+
+def test_third_party_modules_stay_in_their_layer() -> None:
+    for name, imports in _modules().items():
+        for i in imports:
+            top = i.split(".")[0]
+            if top in OWNERS:
+                assert _under(name, OWNERS[top]), f"{name} imports {top}"
+
+
+def test_no_import_cycles_between_modules() -> None:
+    modules = _modules()
+    graph = {
+        name: {
+            m
+            for m in modules
+            if m != name
+            and any(i == m or i.startswith(m + ".") for i in imps)
+            and not m.endswith("__init__")
+        }
+        for name, imps in modules.items()
+    }
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                raise AssertionError("import cycle: " + " -> ".join([*path, node, nxt]))
+            if nxt not in state:
+                visit(nxt, [*path, node])
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [])
+
+
 def test_only_the_cli_imports_typer() -> None:
     for name, imports in _modules().items():
         if any(i == "typer" or i.startswith("typer.") for i in imports):
             assert _is_cli(name), name
-
-
-def test_only_the_cli_and_render_import_rich() -> None:
-    for name, imports in _modules().items():
-        if any(i == "rich" or i.startswith("rich.") for i in imports):
-            assert _is_cli(name) or name.startswith("cica_cli.render"), name
 
 
 def test_nothing_imports_the_cli() -> None:
@@ -61,7 +150,7 @@ def test_nothing_imports_the_cli() -> None:
 
 def test_model_and_errors_import_nothing_from_the_package() -> None:
     modules = _modules()
-    for name in ("cica_cli.model", "cica_cli.errors"):
+    for name in ("cica_cli.core.model", "cica_cli.errors"):
         assert not any(i.startswith("cica_cli") for i in modules[name]), name
 
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from cica_cli import cache, loader
-from cica_cli.loader import load
-from cica_cli.model import CalendarSettings, Event
-from cica_cli.schedule import Schedule
+from cica_cli.core import cache, loader
+from cica_cli.core.loader import load
+from cica_cli.core.model import CalendarSettings, Event
+from cica_cli.core.schedule import Schedule
 
 from .conftest import SHIPPED, Result
 

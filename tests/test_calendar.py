@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cica_cli.core.loader import load, loads
 from cica_cli.errors import CalendarDataError, CalendarNotFoundError
-from cica_cli.loader import load, loads
 from cica_cli.paths import find_calendar, packaged_calendar
 
 from .conftest import SHIPPED

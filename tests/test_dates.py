@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cica_cli.dates import (
+from cica_cli.core.dates import (
     OffsetError,
     add_working_days,
     apply_offset,
@@ -16,7 +16,7 @@ from cica_cli.dates import (
     parse_expression,
     parse_offset,
 )
-from cica_cli.tz import get_zone
+from cica_cli.core.zones import get_zone
 
 NO_HOLIDAYS: frozenset[dt.date] = frozenset()
 days = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31))

@@ -22,10 +22,11 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from cica_cli import __version__, ics_draft
+from cica_cli import __version__
 from cica_cli.errors import ExitCode
-from cica_cli.ics_conform import _fold
-from cica_cli.ics_export import default_filename, normalize_text, stable_uid
+from cica_cli.ical import draft as ics_draft
+from cica_cli.ical.conform import _fold
+from cica_cli.ical.export import default_filename, normalize_text, stable_uid
 
 from .conftest import GOLDEN, REGEN, ROOT, SHIPPED, Result
 
@@ -801,16 +802,16 @@ def test_help_shows_the_three_examples(cica: Cica) -> None:
     assert "cica export -o /var/www/cal/cica.ics --from today # a feed" in text
 
 
-def test_ics_is_imported_only_by_ics_export_and_only_when_exporting() -> None:
+def test_ics_is_imported_only_by_ical_export_and_only_when_exporting() -> None:
     for path in (ROOT / "cica_cli").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         uses_ics = re.search(r"^\s*(import ics\b|from ics[. ])", text, re.MULTILINE)
-        assert not uses_ics or path.name == "ics_export.py", path
+        assert not uses_ics or path.relative_to(ROOT).as_posix() == "cica_cli/ical/export.py", path
     done = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import sys; from cica_cli.cli import main; import cica_cli.ics_export; "
+            "import sys; from cica_cli.cli import main; import cica_cli.ical.export; "
             "print('ics' in sys.modules)",
         ],
         capture_output=True,

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cica_cli.agenda import build_agenda
-from cica_cli.json_text import dumps_indented
-from cica_cli.loader import load
-from cica_cli.render import JSON_SCHEMA_VERSION, agenda_json, item_dict
+from cica_cli.core.agenda import build_agenda
+from cica_cli.core.loader import load
+from cica_cli.views.json_text import dumps_indented
+from cica_cli.views.text import JSON_SCHEMA_VERSION, agenda_json, item_dict
 
 from .conftest import SHIPPED
 

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cica_cli.core.loader import loads
+from cica_cli.core.schedule import Schedule
+from cica_cli.core.zones import get_zone
 from cica_cli.errors import ConfigError
-from cica_cli.loader import loads
-from cica_cli.mail_message import as_bytes, build_message, header_text
-from cica_cli.reminder_text import one_line, subject
-from cica_cli.reminders import Entry, Key, digests, due_reminders, message_id
-from cica_cli.schedule import Schedule
-from cica_cli.settings import (
+from cica_cli.remind.due import Entry, Key, digests, due_reminders, message_id
+from cica_cli.remind.message import as_bytes, build_message, header_text
+from cica_cli.remind.settings import (
     Address,
     Flags,
     canonical_lead,
@@ -27,7 +27,7 @@ from cica_cli.settings import (
     parse_lead,
     resolve_settings,
 )
-from cica_cli.tz import get_zone
+from cica_cli.remind.wording import one_line, subject
 
 from .remind_support import toml_text
 

@@ -14,8 +14,8 @@ import icalendar
 import pytest
 
 from cica_cli.errors import ExitCode
-from cica_cli.ics_export import stable_uid
-from cica_cli.reminders import Key, message_id
+from cica_cli.ical.export import stable_uid
+from cica_cli.remind.due import Key, message_id
 
 from .conftest import SHIPPED, Result
 from .remind_support import (
@@ -748,7 +748,7 @@ def test_state_write_failing_after_the_servers_250_exits_73_and_resends_same_mes
     state: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cica_cli.state import Ledger, StateError
+    from cica_cli.remind.ledger import Ledger, StateError
 
     real_mark = Ledger.mark
 

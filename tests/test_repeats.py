@@ -11,7 +11,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cica_cli.repeats import (
+from cica_cli.core.repeats import (
     _plain,
     _skip_ahead,
     build_rule,

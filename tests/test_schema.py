@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from cica_cli.model import KINDS, STATUSES, CalendarSettings, Event
-from cica_cli.schema import validate_event, validate_settings
+from cica_cli.core.model import KINDS, STATUSES, CalendarSettings, Event
+from cica_cli.core.schema import validate_event, validate_settings
 
 
 class _Frozen(BaseModel):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cica_cli.text_wrap import wrap
+from cica_cli.remind.text_wrap import wrap
 
 WORDS = st.text(alphabet=st.sampled_from("ab-.:/é\u00a0\u200b\u2028x"), min_size=0, max_size=90)
 SPACES = st.sampled_from([" ", " ", " ", "  ", "\t", "\n", "\r\n", "\x0b", "\x0c"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from cica_cli.core.toml_text import TomlError, parse
 from cica_cli.errors import ConfigError
-from cica_cli.settings import read_config
-from cica_cli.toml_text import TomlError, parse
+from cica_cli.remind.settings import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

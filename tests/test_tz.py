@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cica_cli.tz import UnknownZoneError, get_zone
+from cica_cli.core.zones import UnknownZoneError, get_zone
 
 CALENDAR = """[calendar]
 name = "tz"

@@ -191,11 +191,11 @@ def show_upcoming(
     tz: str | None = None,
 ) -> None:
     """What ``cica upcoming`` does (see ``upcoming.upcoming`` for the options)."""
-    from ..agenda import build_agenda
-    from ..dates import OffsetError, parse_offset
+    from ..core.agenda import build_agenda
+    from ..core.dates import OffsetError, parse_offset
 
     if kind:
-        from ..model import KINDS
+        from ..core.model import KINDS
 
         for k in kind:
             if k not in KINDS:
@@ -210,7 +210,7 @@ def show_upcoming(
     items = build_agenda(
         schedule, now, within=span, kinds=kind or (), tags=tag or (), include_past=all_
     )
-    from .. import render
+    from ..views import text as render
 
     if json_:
         write_pieces(render.agenda_json(items, now, schedule.settings.name))
@@ -223,7 +223,7 @@ def show_upcoming(
             else render.nothing_upcoming(schedule, now.date())
         )
         return
-    from ..render_table import agenda_table
+    from ..views.table import agenda_table
 
     title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
     console = stdout_console()
@@ -238,8 +238,8 @@ def show_next(
     tz: str | None = None,
 ) -> None:
     """What ``cica next`` does (see ``next_.next_`` for the options)."""
-    from ..agenda import build_agenda, next_item
-    from ..render import item_dict, next_line, nothing_upcoming
+    from ..core.agenda import build_agenda, next_item
+    from ..views.text import item_dict, next_line, nothing_upcoming
 
     schedule = open_calendar(calendar).schedule
     zone = display_zone(tz, schedule.settings.timezone)

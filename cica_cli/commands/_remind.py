@@ -19,11 +19,11 @@ from ._runtime import clock, collector_paused, open_calendar, say, write_out
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ..mailer import Mailer
-    from ..reminders import Digest, Entry, Key
-    from ..schedule import Schedule
-    from ..settings import Settings
-    from ..state import Ledger
+    from ..core.schedule import Schedule
+    from ..remind.due import Digest, Entry, Key
+    from ..remind.ledger import Ledger
+    from ..remind.settings import Settings
+    from ..remind.smtp import Mailer
 
 
 class RecipientRejectedError(CicaError):
@@ -50,8 +50,8 @@ def send_reminders(
 ) -> None:
     """What ``cica remind`` does (see ``remind.remind`` for the options)."""
     from ..paths import config_home, state_home
-    from ..settings import Flags, resolve_settings
-    from ..state import FILENAME
+    from ..remind.ledger import FILENAME
+    from ..remind.settings import Flags, resolve_settings
 
     env = os.environ
     settings = resolve_settings(
@@ -80,7 +80,7 @@ def send_reminders(
 def _plan(
     settings: Settings, schedule: Schedule, now: dt.datetime, ledger: Mapping[Key, Entry]
 ) -> list[Digest]:
-    from ..reminders import digests, due_reminders
+    from ..remind.due import digests, due_reminders
 
     due = due_reminders(schedule, now, settings.recipients, ledger, settings.leads)
     return digests(due, settings.sender.addr_spec.rpartition("@")[2].lower())
@@ -96,8 +96,8 @@ def _message_bytes(
 ) -> bytes:
     """The message for ``d``. ``ics_files``: the attachments made so far in this run, by their
     events; recipients usually share theirs, and the .ics of a large digest takes a while."""
-    from ..mail_message import as_bytes, build_message
-    from ..reminders import iter_events
+    from ..remind.due import iter_events
+    from ..remind.message import as_bytes, build_message
 
     event_ids = tuple(e.id for e in iter_events(d.reminders))
     ics = ics_files.get(event_ids)
@@ -116,8 +116,8 @@ def _message_bytes(
 
 def _ics(schedule: Schedule, event_ids: tuple[str, ...], stamp: dt.datetime) -> bytes:
     """The events mentioned, written by ``cica export``'s own code (so the UIDs are the same)."""
-    from ..ics_export import export_ics
-    from ..schedule import Schedule
+    from ..core.schedule import Schedule
+    from ..ical.export import export_ics
 
     subset = Schedule(schedule.settings, {i: schedule.events[i] for i in event_ids})
     return export_ics(subset, stamp)
@@ -126,7 +126,7 @@ def _ics(schedule: Schedule, event_ids: tuple[str, ...], stamp: dt.datetime) -> 
 def _dry_run(
     settings: Settings, schedule: Schedule, now: dt.datetime, wall: dt.datetime, path: Path
 ) -> None:
-    from ..state import read_entries
+    from ..remind.ledger import read_entries
 
     plan = _plan(settings, schedule, now, read_entries(path))
     if not plan:
@@ -167,8 +167,8 @@ def _run(
     verbose: bool,
 ) -> None:
     from ..errors import TemporaryFailure
-    from ..mailer import Mailer
-    from ..state import Ledger
+    from ..remind.ledger import Ledger
+    from ..remind.smtp import Mailer
 
     today = now.date()
     with Ledger.open(path, wall, lock_timeout) as ledger:
@@ -212,7 +212,7 @@ def _deliver(
     verbose: bool,
 ) -> _Tally:
     from ..errors import ConfigError, TemporaryFailure
-    from ..state import StateError
+    from ..remind.ledger import StateError
 
     tally = _Tally()
     sender = settings.sender.addr_spec

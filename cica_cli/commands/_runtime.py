@@ -21,7 +21,7 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..schedule import Schedule
+    from ..core.schedule import Schedule
 
 
 # A NamedTuple, not a dataclass, on the path of `cica next` (see errors.Problem).
@@ -34,7 +34,7 @@ class OpenedCalendar(NamedTuple):
 
 def open_calendar(flag: Path | None) -> OpenedCalendar:
     """Find and load the calendar (flag > env > ./ > XDG > packaged), through the cache."""
-    from ..cache import load_schedule
+    from ..core.cache import load_schedule
     from ..paths import cache_home, find_calendar
 
     path = find_calendar(flag, os.environ, Path.cwd())
@@ -65,7 +65,7 @@ def collector_paused() -> Iterator[None]:
 
 def display_zone(tz: str | None, default: str) -> dt.tzinfo:
     """The zone to show times in."""
-    from ..tz import UnknownZoneError, get_zone
+    from ..core.zones import UnknownZoneError, get_zone
 
     try:
         return get_zone(tz or default)

@@ -15,7 +15,7 @@ from ._common import AsOfOpt, CalendarOpt, KindOpt, TagOpt, clock, open_calendar
 from ._runtime import collector_paused
 
 if TYPE_CHECKING:
-    from ..dates import Offset
+    from ..core.dates import Offset
 
 _EPILOG = """\
 Examples:
@@ -96,9 +96,9 @@ def export(
 ) -> None:
     """Export the calendar as an iCalendar (.ics) file to import or to publish as a feed."""
     from ..atomic import write_atomic
-    from ..ics_export import ExportOptions, default_filename, export_ics, feed_name
-    from ..model import KINDS
-    from ..tz import get_zone
+    from ..core.model import KINDS
+    from ..core.zones import get_zone
+    from ..ical.export import ExportOptions, default_filename, export_ics, feed_name
 
     for k in kind or ():
         if k not in KINDS:
@@ -147,7 +147,7 @@ def export(
 
 
 def _leads(texts: list[str]) -> tuple[Offset, ...]:
-    from ..dates import OffsetError, parse_offset
+    from ..core.dates import OffsetError, parse_offset
 
     leads = []
     for text in texts:
@@ -165,7 +165,7 @@ def _leads(texts: list[str]) -> tuple[Offset, ...]:
 
 def _day(text: str | None, flag: str, today: dt.date) -> dt.date | None:
     """A day given as a date, ``today``, or a span from today (``30d``, ``6m``)."""
-    from ..dates import OffsetError, apply_offset, parse_offset
+    from ..core.dates import OffsetError, apply_offset, parse_offset
 
     if text is None:
         return None

@@ -35,8 +35,8 @@ def show(
     """Show one event: every field, its dates, how each was computed, what depends on it."""
     import json
 
-    from ..agenda import make_item
-    from ..render import _dependents_closure, event_details, item_dict
+    from ..core.agenda import make_item
+    from ..views.text import _dependents_closure, event_details, item_dict
     from ._common import stdout_console, write_out
 
     schedule = open_calendar(calendar).schedule

@@ -88,8 +88,8 @@ def timeline(
     tz: TzOpt = None,
 ) -> None:
     """Draw the calendar as a chart: spans as bars, deadlines as markers, a line for today."""
-    from ..agenda import build_agenda
-    from ..render_timeline import timeline_chart
+    from ..core.agenda import build_agenda
+    from ..views.timeline import timeline_chart
     from ._common import say, stdout_console
 
     schedule = open_calendar(calendar).schedule

@@ -15,11 +15,11 @@ from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from .reminder_text import headline, late_note, one_line, short_title, span_text, subject
-from .reminders import Digest, Reminder
-from .render import day_text
+from ..views.text import day_text
+from .due import Digest, Reminder
 from .settings import Address
 from .text_wrap import wrap
+from .wording import headline, late_note, one_line, short_title, span_text, subject
 
 #: CRLF line ends, 7-bit transfer encodings (quoted-printable or base64 for anything else), so
 #: the message passes any relay, with or without 8BITMIME.

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .dates import Point, apply_offset, date_of
-from .schedule import Resolved, Schedule
+from ..core.dates import Point, apply_offset, date_of
+from ..core.schedule import Resolved, Schedule
 from .settings import Address, Lead, parse_lead
 
 #: Kinds whose end is what people must act on.

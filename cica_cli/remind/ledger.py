@@ -26,8 +26,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-from .errors import CannotWriteError, TemporaryFailure
-from .reminders import Entry, Key, Status
+from ..errors import CannotWriteError, TemporaryFailure
+from .due import Entry, Key, Status
 
 FILENAME = "reminders.sqlite3"
 SCHEMA_VERSION = 1

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
 
-from .errors import ConfigError, TemporaryFailure
+from ..errors import ConfigError, TemporaryFailure
 from .settings import Smtp
 
 Outcome = Literal["sent", "temporary", "permanent"]

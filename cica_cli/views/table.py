@@ -9,8 +9,8 @@ from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from .agenda import Item
-from .render import countdown, when_text
+from ..core.agenda import Item
+from .text import countdown, when_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

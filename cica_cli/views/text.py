@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .agenda import Item
-from .dates import Point, date_of
+from ..core.agenda import Item
+from ..core.dates import Point, date_of
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from .schedule import Resolved, Schedule
+    from ..core.schedule import Resolved, Schedule
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -146,7 +146,7 @@ def agenda_json(items: Sequence[Item], as_of: dt.datetime, calendar_name: str) -
 
 def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:
     """One sentence for an empty agenda, naming the last event and what to try."""
-    from .agenda import last_event
+    from ..core.agenda import last_event
 
     last = last_event(schedule)
     if last is None:

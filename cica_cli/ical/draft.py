@@ -12,8 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from .ics_conform import _conform, _conform_props, _Node, _parse, _prop_name
-from .ics_revisions import Revision
+from .conform import _conform, _conform_props, _Node, _parse, _prop_name
+from .revisions import Revision
 
 UTC = dt.UTC
 

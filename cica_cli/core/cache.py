@@ -32,16 +32,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .. import __version__
 
 try:  # what hashlib offers as blake2b, without hashlib's import of OpenSSL (3 ms: a tenth of a hit)
     from _blake2 import blake2b as _blake2b
 except ImportError:  # an interpreter built without it
     from hashlib import blake2b as _blake2b
-from .errors import CalendarNotFoundError
+from ..errors import CalendarNotFoundError
 from .model import CalendarSettings, Event
 from .schedule import Resolved, Schedule
-from .tz import get_zone
+from .zones import get_zone
 
 if TYPE_CHECKING:
     from .dates import Point

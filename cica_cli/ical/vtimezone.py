@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from .repeats import last_start
-from .schedule import Resolved
-from .tz import get_zone
+from ..core.repeats import last_start
+from ..core.schedule import Resolved
+from ..core.zones import get_zone
 
 UTC = dt.UTC
 

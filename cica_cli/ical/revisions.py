@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .ics_conform import _Node, _prop_name, _tree
+from .conform import _Node, _prop_name, _tree
 
 UTC = dt.UTC
 

@@ -25,7 +25,7 @@ from .dates import (
 from .depgraph import dependency_order
 from .model import Calendar, CalendarSettings, Event
 from .repeats import check_rule, first_start, starts_between
-from .tz import UnknownZoneError, get_zone
+from .zones import UnknownZoneError, get_zone
 
 #: Fields that can hold a date expression, in the order they are evaluated.
 DATE_FIELDS = ("date", "start", "end")

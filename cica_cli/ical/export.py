@@ -18,12 +18,12 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
-from .dates import Offset, Point
-from .ics_conform import (
+from .. import __version__
+from ..core.dates import Point
+from ..core.schedule import Resolved, Schedule
+from .conform import (
     _conform,
     _emit,
     _parse,
@@ -32,17 +32,17 @@ from .ics_conform import (
     _url,
     normalize_text,
 )
-from .ics_draft import _drafted, _Memo, _revise
-from .ics_properties import (
+from .draft import _drafted, _Memo, _revise
+from .options import ExportOptions
+from .properties import (
     _categories,
     _description,
     _rrule,
     _triggers,
     _zoned_times,
 )
-from .ics_revisions import Revision, _previous_revisions, _revision
-from .ics_vtimezone import _vtimezone, _vtimezone_span
-from .schedule import Resolved, Schedule
+from .revisions import Revision, _previous_revisions, _revision
+from .vtimezone import _vtimezone, _vtimezone_span
 
 __all__ = [
     "ExportOptions",
@@ -61,18 +61,6 @@ UTC = dt.UTC
 _TRANSPARENT_KINDS = frozenset({"deadline", "milestone", "period", "procedure"})
 
 _Line = tuple[str, dict[str, list[str]], str]  # name, parameters, value (already escaped)
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    """What to export and how; the defaults export everything with each event's reminders."""
-
-    name: str | None = None  # the feed's display name (default: the calendar's name)
-    kinds: tuple[str, ...] = ()  # only these kinds (empty: all)
-    tags: tuple[str, ...] = ()  # only events with one of these tags (empty: all)
-    start: dt.date | None = None  # only events with an occurrence on or after this day
-    end: dt.date | None = None  # ... and on or before this day
-    alarms: tuple[Offset, ...] | None = None  # None: each event's own lead times; (): none
 
 
 def feed_name(schedule: Schedule, options: ExportOptions) -> str:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .dates import Offset, Point, parse_offset
-from .ics_conform import _text
-from .schedule import Resolved, Schedule
-
-if TYPE_CHECKING:
-    from .ics_export import ExportOptions
+from ..core.dates import Offset, Point, parse_offset
+from ..core.schedule import Resolved, Schedule
+from .conform import _text
+from .options import ExportOptions
 
 UTC = dt.UTC
 _Line = tuple[str, dict[str, list[str]], str]  # name, parameters, value (already escaped)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from .errors import CalendarDataError, CalendarNotFoundError, Problem
+from ..errors import CalendarDataError, CalendarNotFoundError, Problem
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
 from .schedule import Schedule, ScheduleError, check_fields, resolve
 from .schema import ValidationError, validate_event, validate_settings

@@ -8,8 +8,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .agenda import Item
-from .render import day_text
+from ..core.agenda import Item
+from .text import day_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

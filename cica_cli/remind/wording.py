@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from .dates import Point
-from .reminders import END_ANCHORED, Digest, Reminder
-from .render import day_text
-from .schedule import Resolved
+from ..core.dates import Point
+from ..core.schedule import Resolved
+from ..views.text import day_text
+from .due import END_ANCHORED, Digest, Reminder
 
 
 def point_text(point: Point, zone: dt.tzinfo, zone_name: str) -> str:

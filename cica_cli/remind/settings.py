@@ -23,9 +23,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .dates import Offset, OffsetError, parse_offset
-from .errors import ConfigError
-from .toml_text import TomlError, parse
+from ..core.dates import Offset, OffsetError, parse_offset
+from ..core.toml_text import TomlError, parse
+from ..errors import ConfigError
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[str, ...] = ("starttls", "ssl", "none")

@@ -1,0 +1,1 @@
+"""Reminders: which are due, the mail they become, SMTP, the ledger of what was sent."""
