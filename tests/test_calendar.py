@@ -21,7 +21,10 @@ def test_shipped_calendar_resolves_to_the_press_release_dates() -> None:
     assert events["soc-astana-2024-06"].start == dt.date(2024, 6, 27)
     silence = events["env-outcome-silence"]
     assert (silence.start, silence.end) == (dt.date(2024, 6, 27), dt.date(2024, 7, 11))
-    assert silence.computed == {"start": "soc-astana-2024-06", "end": "soc-astana-2024-06 + 2 weeks"}
+    assert silence.computed == {
+        "start": "soc-astana-2024-06",
+        "end": "soc-astana-2024-06 + 2 weeks",
+    }
     assert events["env-ministerial-2024"].start == dt.date(2024, 8, 28)
     baku = events["baku-ministerial-2024"]
     assert (baku.start, baku.zone_name) == (dt.date(2024, 11, 11), "Asia/Baku")

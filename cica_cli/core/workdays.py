@@ -22,6 +22,7 @@ the clock.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -182,6 +183,9 @@ def data_version() -> str:
     return version("holidays")
 
 
+_CODE = re.compile(r"[A-Z]{2}(?:-[A-Za-z0-9]+)?")
+
+
 def _split(code: str) -> tuple[str, str | None]:
     country, _, subdiv = code.partition("-")
     return country, subdiv or None
@@ -192,7 +196,7 @@ def _country_data(code: str) -> HolidayBase:
     import holidays  # heavy: only for calendars that name a country
 
     country, subdiv = _split(code)
-    if country != country.upper() or len(country) != 2 or not country.isalpha():
+    if not _CODE.fullmatch(code):
         raise UnknownCountryError(
             f"country {code!r}: write an ISO 3166 code such as 'KZ', 'AZ' or 'US-NY'"
         )
