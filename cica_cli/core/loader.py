@@ -19,6 +19,7 @@ from . import safe_text
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
 from .schedule import Schedule, ScheduleError, check_fields, resolve
 from .schema import ValidationError, validate_event, validate_settings
+from .suggest import did_you_mean
 from .toml_text import TomlError, parse
 
 R = TypeVar("R")
@@ -138,7 +139,7 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
     broken: set[str] = set()
     for key in raw:
         if key not in Calendar._fields:
-            report((key,), "unknown table" + _suggest(key, Calendar._fields))
+            report((key,), "unknown table" + did_you_mean(key, Calendar._fields))
     settings = CalendarSettings()
     table = raw.get("calendar", {})
     if not isinstance(table, dict):
@@ -264,7 +265,7 @@ _TYPE_WORDS = {
 def _message(e: Any, loc: tuple[str, ...], fields: tuple[str, ...]) -> str:
     kind = e["type"]
     if kind == "extra_forbidden":
-        return "unknown field" + _suggest(loc[0], fields)
+        return "unknown field" + did_you_mean(loc[0], fields)
     full_loc = e["loc"]
     if loc and loc[0] in ("date", "start", "end") and len(full_loc) > 1:
         return "should be a date (2024-06-27), a date-time (2024-06-27T10:00) or an expression"
@@ -274,10 +275,3 @@ def _message(e: Any, loc: tuple[str, ...], fields: tuple[str, ...]) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     return msg[0].lower() + msg[1:] if msg.startswith("Input") else msg
-
-
-def _suggest(name: str, known: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
