@@ -205,7 +205,8 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
         except _FieldProblem as prob:
             issues.append(Issue(event_id, prob.field, prob.message))
 
-    if issues:
+    if issues or len(resolved) < len(calendar.events):
+        # (events skipped only because what they use failed validation: the loader reports that)
         raise ScheduleError(issues)
     events = {eid: resolved[eid] for eid in calendar.events}  # file order
     dependents: dict[str, list[str]] = {eid: [] for eid in events}
