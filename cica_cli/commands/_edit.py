@@ -83,27 +83,48 @@ def find_event(schedule: Schedule, event_id: str) -> Resolved:
 
 def finish_edit(
     editing: Editing,
-    new_text: str,
+    event_id: str,
+    make: Callable[[bool], str],
     done: Callable[[ScheduleDiff], str],
     dry_run: bool,
     json_: bool = False,
 ) -> ScheduleDiff:
-    """Check ``new_text``, write it (unless ``dry_run``) and report: the diff on stdout, and on
-    stderr ``done(diff)`` ("moved soc-astana-2024-06 to ...") and whether the file was written."""
+    """Make the new text (``make(exact)``), check it, write it (unless ``dry_run``) and report:
+    the diff on stdout, and on stderr ``done(diff)`` ("moved soc-astana-2024-06: ...") and
+    whether the file was written.
+
+    The new text is loaded as any command would load it: an edit that breaks the calendar is
+    refused. Every event but ``event_id`` and the ``[calendar]`` table must read exactly as
+    before; if not, the edit found the wrong place in the file, and is made again with
+    ``make(True)`` (the exact, slower way), or not at all.
+    """
     from ..core.cache import store_schedule
     from ..core.diff import diff_schedules
     from ..core.loader import loads
+    from ..edit.rewrite import EditFailedError
     from ..views.diff import diff_json, diff_text
 
-    data = new_text.encode("utf-8")
-    try:
-        with collector_paused():
-            after = loads(data, str(editing.path), editing.path).schedule
-    except CalendarDataError as err:
-        raise EditRefusedError(
-            f"not written: the edit would break the calendar (the line numbers are those the "
-            f"file would have):\n{err.message}"
-        ) from err
+    for exact in (False, True):
+        text = make(exact)
+        data = text.encode("utf-8")
+        try:
+            with collector_paused():
+                after = loads(data, str(editing.path), editing.path).schedule
+        except CalendarDataError as err:
+            # The edit is wrong, or was made in the wrong place: the exact way tells which.
+            if not exact and make(True) != text:
+                continue
+            raise EditRefusedError(
+                f"not written: the edit would break the calendar (the line numbers are those "
+                f"the file would have):\n{err.message}"
+            ) from err
+        if _only_edited(editing.schedule, after, event_id):
+            break
+    else:
+        raise EditFailedError(
+            f"could not edit {event_id} without changing other parts of {editing.path}; "
+            "nothing was written. Please report this with the layout of the file"
+        )
     diff = diff_schedules(editing.schedule, after)
     if not dry_run:
         from ..atomic import write_atomic
@@ -124,6 +145,21 @@ def finish_edit(
     return diff
 
 
+def _only_edited(before: Schedule, after: Schedule, event_id: str) -> bool:
+    """Every event but ``event_id``, and the settings, read in ``after`` as in ``before``."""
+    if after.settings != before.settings:
+        return False
+    if any(eid not in before.events for eid in after.events if eid != event_id):
+        return False
+    for eid, old in before.events.items():
+        if eid == event_id:
+            continue
+        new = after.events.get(eid)
+        if new is None or new.event != old.event:
+            return False
+    return True
+
+
 def set_status(
     event_id: str, status: str, calendar: Path | None, dry_run: bool, json_: bool
 ) -> None:
@@ -135,10 +171,10 @@ def set_status(
     if event.event.status == status:
         say(f"{event_id} is {status} already; nothing to write")
         return
-    new_text = set_fields(editing.text, event_id, {"status": status})
     finish_edit(
         editing,
-        new_text,
+        event_id,
+        lambda exact: set_fields(editing.text, event_id, {"status": status}, exact),
         lambda diff: f"{event_id}: status {event.event.status} -> {status}",
         dry_run,
         json_,

@@ -111,5 +111,11 @@ def add(
     editing = open_for_edit(calendar)
     if event_id in editing.schedule.events:
         raise EditRefusedError(f"not added: there is an event {event_id!r} already")
-    new_text = append_event(editing.text, event_id, fields)
-    finish_edit(editing, new_text, lambda diff: f"added {event_id}", dry_run, json_)
+    finish_edit(
+        editing,
+        event_id,
+        lambda exact: append_event(editing.text, event_id, fields),
+        lambda diff: f"added {event_id}",
+        dry_run,
+        json_,
+    )

@@ -34,7 +34,8 @@ nothing written if the move would break the calendar or the event is computed (w
 
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(move)
+    # `-3 days` is a shift, not an option
+    app.command(epilog=_EPILOG, context_settings={"ignore_unknown_options": True})(move)
 
 
 def move(
@@ -63,9 +64,13 @@ def move(
     from ..core.dates import Offset, Point, apply_offset
     from ..core.moves import parse_when, plan_move
     from ..edit.rewrite import set_fields
+    from ..errors import UsageError
     from ..views.diff import moved_text
     from ._edit import find_event, finish_edit, open_for_edit
 
+    misspelt = [word for word in when if word.startswith("--")]
+    if misspelt:  # unknown options reach WHEN (so that `-3 days` can): say what they are
+        raise UsageError(f"no such option: {misspelt[0]} (see cica move --help)")
     # `+2 working days` unquoted arrives as three arguments
     parsed = parse_when(" ".join(when))
     editing = open_for_edit(calendar)
@@ -78,7 +83,6 @@ def move(
     changes = plan_move(
         event, parsed, shifter, detach=detach, default_zone=editing.schedule.settings.timezone
     )
-    new_text = set_fields(editing.text, event_id, changes)
 
     def done(diff: ScheduleDiff) -> str:
         change = next((c for c in diff.changed if c.id == event_id), None)
@@ -87,4 +91,11 @@ def move(
         first = change.dates[0]
         return f"moved {event_id}: {first.field} {moved_text(first, change.new.zone)}"
 
-    finish_edit(editing, new_text, done, dry_run, json_)
+    finish_edit(
+        editing,
+        event_id,
+        lambda exact: set_fields(editing.text, event_id, changes, exact),
+        done,
+        dry_run,
+        json_,
+    )

@@ -96,5 +96,11 @@ def set_(
 
         say(f"{event_id}: {field} is that already; nothing to write")
         return
-    new_text = set_fields(editing.text, event_id, {field: new})
-    finish_edit(editing, new_text, lambda diff: f"{event_id}: {field} set", dry_run, json_)
+    finish_edit(
+        editing,
+        event_id,
+        lambda exact: set_fields(editing.text, event_id, {field: new}, exact),
+        lambda diff: f"{event_id}: {field} set",
+        dry_run,
+        json_,
+    )

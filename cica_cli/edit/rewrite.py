@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import tomlkit
+from tomlkit.container import OutOfOrderTableProxy
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import InlineTable, Item, String, StringType, Table
 
@@ -35,18 +36,25 @@ class EditFailedError(CicaError):
     exit_code = ExitCode.SOFTWARE
 
 
-def set_fields(text: str, event_id: str, changes: Mapping[str, Value]) -> str:
+def set_fields(text: str, event_id: str, changes: Mapping[str, Value], exact: bool = False) -> str:
     """``text`` with ``event_id``'s fields set to ``changes`` (None: removed), all else as it was.
 
-    The event must be defined in ``text`` (the caller has loaded the calendar).
+    The event must be defined in ``text`` (the caller has loaded the calendar). The edited region
+    is checked on its own: it must parse to the same values as before but the edited ones. Text
+    outside the region is kept byte for byte; that the region was found right (not, say, inside
+    a multi-line string that looks like a table) is for the caller to confirm on the whole file,
+    cheaply, by loading it: every other event must read as before. If not, ``exact=True`` finds
+    the region by lexing the whole file (slow on a large file, and right).
     """
-    for exact in (False, True):
-        region = event_region(text, event_id, exact=exact)
+    for exact_mode in (True,) if exact else (False, True):
+        region = event_region(text, event_id, exact=exact_mode)
         try:
             edited, expected = _edit(text, region.start, region.end, event_id, changes)
         except (TOMLKitError, KeyError, TypeError, ValueError):
             continue
-        if _only_these_changed(text, edited, event_id, expected):
+        old_piece = text[region.start : region.end]
+        new_piece = edited[region.start : len(edited) - (len(text) - region.end)]
+        if _only_these_changed(old_piece, new_piece, event_id, expected):
             return edited
     raise EditFailedError(
         f"could not change {', '.join(changes)} of {event_id} without changing other parts of "
@@ -59,13 +67,14 @@ def append_event(text: str, event_id: str, fields: Mapping[str, Value]) -> str:
     """``text`` with a new ``[events.<id>]`` table at the end, written as the file's last event
     table is: the same line endings, blank lines before the header and alignment of ``=``."""
     newline = newline_of(text)
-    gap, width = _layout(text)
+    gap, width, literal = _layout(text)
+    like = tomlkit.string("", literal=True) if literal else None
     lines = [f"[events.{event_id}]"]
     expected: dict[str, Any] = {}
     for name, value in fields.items():
         if value is None:
             continue
-        item = _styled(value, None)
+        item = _styled(value, like)
         expected[name] = item.unwrap()
         lines.append(f"{name.ljust(width)} = {item.as_string()}")
     body = newline.join(lines) + newline
@@ -76,7 +85,7 @@ def append_event(text: str, event_id: str, fields: Mapping[str, Value]) -> str:
         trailing = len(head) - len(head.rstrip("\r\n"))  # line breaks already at the end
         head += newline * max(0, gap + 1 - head[len(head) - trailing :].count("\n"))
     edited = head + body
-    if not _only_these_changed(text, edited, event_id, expected, new=True):
+    if not _only_these_changed("", head[len(text) :] + body, event_id, expected, new=True):
         raise EditFailedError(f"could not append [events.{event_id}] to the file; nothing written")
     return edited
 
@@ -86,7 +95,7 @@ def _edit(
 ) -> tuple[str, dict[str, Any]]:
     doc = tomlkit.parse(text[start:end])
     table = doc["events"][event_id]
-    if not isinstance(table, Table | InlineTable):
+    if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy):
         raise TypeError(event_id)
     expected: dict[str, Any] = {}
     for name, value in changes.items():
@@ -95,14 +104,32 @@ def _edit(
                 del table[name]
             expected[name] = None
             continue
-        old = table.item(name) if name in table else None
+        old = table.item(name) if name in table and hasattr(table, "item") else None
         item = _styled(value, old if isinstance(old, Item) else None)
         table[name] = item
         expected[name] = item.unwrap()
+    _keep_inline_spacing(doc)
     piece = doc.as_string()
     if newline_of(text) == "\r\n":
         piece = re.sub(r"(?<!\r)\n", "\r\n", piece)
     return text[:start] + piece + text[end:], expected
+
+
+def _keep_inline_spacing(container: Any) -> None:
+    """tomlkit renders the inline tables of a changed container anew, and drops the space after
+    a value (``date = 2024-07-01 }``, ``"x" ,``), which it holds as the value's comment spacing:
+    put it back as the value's trailing text, in every inline table of the region."""
+    for name in list(container.keys()):
+        item = container.item(name) if hasattr(container, "item") else container[name]
+        if isinstance(item, InlineTable):
+            for key, value in item.value.body:
+                if key is not None and isinstance(value, Item):
+                    trivia = value.trivia
+                    if not trivia.comment and not trivia.trail:
+                        trivia.trail = trivia.comment_ws
+            _keep_inline_spacing(item)
+        elif isinstance(item, Table | OutOfOrderTableProxy):
+            _keep_inline_spacing(item)
 
 
 def _styled(value: Value, old: Item | None) -> Item:
@@ -136,35 +163,44 @@ def _as_string(value: str, old: String | None) -> Item:
     return tomlkit.string(value, literal=literal, multiline=multiline)
 
 
-def _layout(text: str) -> tuple[int, int]:
-    """Blank lines before the last event header, and the key width of its table (0: no padding)."""
+def _layout(text: str) -> tuple[int, int, bool]:
+    """Of the last event table: the blank lines before its header, the width its keys are padded
+    to (0: no padding), and whether its strings are mostly literal ('...')."""
     starts = [m.start() for m in re.finditer(r"(?m)^[ \t]*\[events\.", text)]
     if not starts:
-        return 1, 0
+        return 1, 0, False
     last = starts[-1]
     before = text[:last].splitlines()
+    while before and before[-1].lstrip().startswith("#"):  # comments introducing the table
+        before.pop()
     gap = 0
     while before and not before[-1].strip():
         gap += 1
         before.pop()
+    if not before:  # the first table of the file: one blank line, as most files have
+        gap = 1
     block = text[last:].splitlines()[1:]
     columns = set()
     padded = False
+    quotes = {"'": 0, '"': 0}
     for line in block:
         if line.lstrip().startswith("["):
             break
-        key = re.match(r"^([A-Za-z0-9_-]+)( *)=", line)
+        key = re.match(r"^([A-Za-z0-9_-]+)( *)= *(['\"]?)", line)
         if key:
-            columns.add(key.end() - 1)
+            columns.add(len(key.group(1)) + len(key.group(2)))
             padded = padded or len(key.group(2)) > 1
+            if key.group(3):
+                quotes[key.group(3)] += 1
     width = columns.pop() - 1 if padded and len(columns) == 1 else 0
-    return max(gap, 0), width
+    return gap, width, quotes["'"] > quotes['"']
 
 
 def _only_these_changed(
     before: str, after: str, event_id: str, expected: Mapping[str, Any], new: bool = False
 ) -> bool:
-    """``after`` parses to ``before``'s values with ``event_id``'s ``expected`` fields applied."""
+    """``after`` parses to ``before``'s values with ``event_id``'s ``expected`` fields applied
+    (``new``: ``event_id`` is not in ``before`` and is added)."""
     try:
         old, edited = parse(before), parse(after)
     except TomlError:
