@@ -146,9 +146,9 @@ def diff_schedules(
         before = old.events.get(eid)
         if before is None:
             continue
-        if before.start == after.start and before.end == after.end and before.event == after.event:
-            if type(before.start) is type(after.start):
-                continue  # most events of an edit: nothing to compare field by field
+        same = before.event == after.event and type(before.start) is type(after.start)
+        if same and before.start == after.start and before.end == after.end:
+            continue  # most events of an edit: nothing to compare field by field
         moved = _moved_dates(before, after)
         if moved:
             raw[eid] = moved
