@@ -73,10 +73,10 @@ def find_event(schedule: Schedule, event_id: str) -> Resolved:
     """The event ``event_id``, or a usage error with a "did you mean"."""
     event = schedule.events.get(event_id)
     if event is None:
-        import difflib
+        from ..core.suggest import Suggester
 
-        close = difflib.get_close_matches(event_id, list(schedule.events), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else "; `cica upcoming --all` lists them"
+        close = Suggester(schedule.events).closest(event_id)
+        hint = f"; did you mean {close!r}?" if close else "; `cica upcoming --all` lists them"
         raise UsageError(f"no event {event_id!r}{hint}")
     return event
 
