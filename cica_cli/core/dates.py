@@ -156,8 +156,7 @@ def apply_offset(point: Point, offset: Offset, days: Workdays = PLAIN) -> Point:
     on top of Monday to Friday.
     """
     if isinstance(point, dt.datetime):
-        zone = point.tzinfo
-        assert zone is not None, "instants are aware"
+        zone = point.tzinfo  # None: a wall-clock time with no zone (plain arithmetic)
         result = point
         if offset.working_days or offset.step is None or offset.step:
             local = point.replace(tzinfo=None)
@@ -170,8 +169,10 @@ def apply_offset(point: Point, offset: Offset, days: Workdays = PLAIN) -> Point:
                 moved_local = _plus_calendar(local, offset.calendar or offset.delta)
                 assert isinstance(moved_local, dt.datetime)
                 local = moved_local
-            result = localize(local, zone)
+            result = local if zone is None else localize(local, zone)
         if offset.elapsed:
+            if zone is None:
+                return result + offset.elapsed
             result = (result.astimezone(dt.UTC) + offset.elapsed).astimezone(zone)
         return result
     day = point

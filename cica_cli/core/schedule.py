@@ -57,7 +57,7 @@ class Resolved(NamedTuple):
     ``start``/``end`` are dates for whole-day items (``end`` is the last day included) or aware
     datetimes in the event's zone for timed ones (``end`` is the end instant; equal to ``start``
     for a point in time). ``country`` is the one whose working days the event counts (its own,
-    that of the event its date comes from, or the calendar's; None: Monday to Friday).
+    else the calendar's; None: Monday to Friday).
     """
 
     id: str
@@ -374,12 +374,12 @@ def _evaluate(
 ) -> Resolved:
     ev = p.event
     primary = "date" if ev.date is not None else "start"
-    # An item defined by another ("due on the day of the Ministerial") lives in its zone and
-    # counts its working days.
+    # An item defined by another ("due on the day of the Ministerial") lives in its zone; its
+    # working days are those of its own country (the people who do the work), else the calendar's.
     first = p.exprs.get(primary)
     source = done[first.ref] if first and first.ref else None
     zone_name = ev.timezone or (source.zone_name if source else default_zone)
-    country = ev.country or (source.country if source else default_country)
+    country = ev.country or default_country
     days = workdays(country)
     start = _value(p, primary, done, zone_name, days)
     if primary == "date":
