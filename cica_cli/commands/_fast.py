@@ -48,6 +48,7 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "--tz": ("tz", "value"),
     },
     "validate": {
+        "--strict": ("strict", "flag"),
         "--calendar": ("calendar", "value"),
         "-c": ("calendar", "value"),
     },
@@ -259,9 +260,38 @@ def show_next(
 
 
 @collector_paused()
-def show_validation(calendar: Path | None = None) -> None:
+def show_validation(calendar: Path | None = None, strict: bool = False) -> None:
     """What ``cica validate`` does (see ``validate.validate``)."""
+    from ..core.days_off import days_off_warnings
+
     loaded = open_calendar(calendar)
     events = loaded.schedule.events.values()
     computed = sum(1 for e in events if e.is_computed)
-    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}")
+    warnings = days_off_warnings(loaded.schedule)
+    if warnings:
+        problems = _placed(loaded.path, warnings)
+        if strict:
+            from ..errors import CalendarDataError
+
+            raise CalendarDataError(problems)  # exit 65, every warning listed
+        for problem in problems:
+            say(str(problem))
+    note = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}{note}")
+
+
+def _placed(path: Path, warnings: list[Any]) -> list[Any]:
+    """The warnings as ``FILE:LINE: events.<id>.<field>: warning: ...`` problems."""
+    from ..core.loader import line_finder
+    from ..errors import Problem
+
+    line_of = line_finder(path.read_bytes().decode("utf-8", "replace"))
+    return [
+        Problem(
+            str(path),
+            line_of(("events", w.event_id, w.field)),
+            f"events.{w.event_id}.{w.field}",
+            "warning: " + w.message,
+        )
+        for w in warnings
+    ]

@@ -37,6 +37,7 @@ __all__ = [
     "WorkCalendar",
     "check_country",
     "data_version",
+    "day_label",
     "describe",
     "work_calendar",
 ]
@@ -223,14 +224,14 @@ def describe(notes: Iterable[DayNote]) -> str:
     parts = []
     for note in notes:
         verb = "counted" if note.working else "skipped"
-        parts.append(f"{verb} {_day_text(note.day)}, {note.reason}")
+        parts.append(f"{verb} {day_label(note.day)}, {note.reason}")
     return "; ".join(parts)
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _day_text(day: dt.date) -> str:
+def day_label(day: dt.date) -> str:
     """``"Fri 8 Nov 2024"``, in English whatever the locale."""
     weekday = _WEEKDAYS[day.weekday()][:3]
     return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"
