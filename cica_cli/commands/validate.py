@@ -2,41 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import typer
+from ._options import CALENDAR, Command, flag
+from ._runtime import collector_paused, open_calendar, say, write_out
 
-from ._common import CalendarOpt
+if TYPE_CHECKING:
+    from ..core.days_off import DayOffWarning
+    from ..errors import Problem
 
-_EPILOG = """\
+STRICT = flag("strict", ("--strict",), "Treat warnings as problems: exit 65 if there is any.")
+
+COMMAND = Command(
+    "validate",
+    (STRICT, CALENDAR),
+    epilog="""\
 Examples:
 
   cica validate                      # the calendar cica would use
 
   cica validate -c drafts/2025.toml  # exit 65 and one line per problem if it is wrong
 
-  cica validate --strict             # warnings too exit 65 (e.g. a meeting on a public holiday)
-"""
+  cica validate --strict             # warnings (a meeting on a holiday) exit 65 too
+""",
+    fast=True,
+)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(validate)
-
-
-def validate(
-    strict: Annotated[
-        bool,
-        typer.Option("--strict", help="Treat warnings as problems: exit 65 if there is any."),
-    ] = False,
-    calendar: CalendarOpt = None,
-) -> None:
+@collector_paused()
+def run(strict: bool, calendar: Path | None) -> None:
     """Check the calendar: "OK: N events (M computed)", or every problem with its line (exit 65).
 
     Warnings go to stderr and leave the exit status 0 (65 with --strict): a meeting, conference
     or deadline that falls on a weekend or public holiday of its country (the event's
     `country`, else the calendar's), or on one of the calendar's `holidays`.
     """
-    from ._fast import show_validation
+    from ..core.days_off import days_off_warnings
 
-    show_validation(calendar, strict)
+    loaded = open_calendar(calendar)
+    events = loaded.schedule.events.values()
+    computed = sum(1 for e in events if e.is_computed)
+    warnings = days_off_warnings(loaded.schedule)
+    if warnings:
+        problems = _placed(loaded.path, warnings)
+        if strict:
+            from ..errors import CalendarDataError
+
+            raise CalendarDataError(problems)  # exit 65, every warning listed
+        for problem in problems:
+            say(str(problem))
+    note = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}{note}")
+
+
+def _placed(path: Path, warnings: list[DayOffWarning]) -> list[Problem]:
+    """The warnings as ``FILE:LINE: events.<id>.<field>: warning: ...`` problems."""
+    from ..core.loader import line_finder
+    from ..errors import Problem
+
+    line_of = line_finder(path.read_bytes().decode("utf-8", "replace"))
+    return [
+        Problem(
+            str(path),
+            line_of(("events", w.event_id, w.field)),
+            f"events.{w.event_id}.{w.field}",
+            "warning: " + w.message,
+        )
+        for w in warnings
+    ]
