@@ -227,7 +227,11 @@ def show_upcoming(
 
     title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
     console = stdout_console()
-    console.print(agenda_table(items, zone, title, console.width))
+    table = agenda_table(items, zone, title, console.width)
+    if console.color_system is None:  # a pipe or a file: the lines as they are, without Rich
+        write_out(str(table))
+    else:
+        console.print(table)
 
 
 @collector_paused()
