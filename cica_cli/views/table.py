@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..core import safe_text
 from ..core.agenda import Item
 from .text import compact_countdown, day_text, month_day
 
@@ -303,25 +304,9 @@ _NARROW = frozenset(
     [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x300) if c != 0xAD]
     + list("\N{EN DASH}\N{EM DASH}\u2018\u2019\u201c\u201d\N{HORIZONTAL ELLIPSIS}")
 )  # fmt: skip
-_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
 
 
 def _clean(text: str) -> str:
-    """Calendar text fit for one terminal line: breaks and tabs as spaces, no control codes.
-
-    An escape sequence in a title must not reach the terminal, and a bidi override must not
-    reorder the rest of the line; a control character shows as U+FFFD.
-    """
-    if text.isprintable():
-        return text
-    out = []
-    for char in text.translate(_BIDI):
-        if char.isprintable():
-            out.append(char)
-        elif char.isspace():
-            out.append(" ")
-        elif unicodedata.category(char) == "Cf":
-            out.append(char)  # zero-width joiners and the like: part of the text
-        else:
-            out.append("\N{REPLACEMENT CHARACTER}")
-    return "".join(out)
+    """Calendar text fit for one terminal line: the one rule of ``core/safe_text.py`` (the
+    loader applies it already; records made otherwise get it here too)."""
+    return safe_text.line(text)
