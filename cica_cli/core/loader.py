@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from ..errors import CalendarDataError, CalendarNotFoundError, Problem
+from ..errors import CalendarDataError, Problem
 from . import safe_text
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
 from .schedule import Schedule, ScheduleError, check_fields, resolve
@@ -85,11 +85,9 @@ def load(path: Path) -> LoadedCalendar:
     Raises ``CalendarNotFoundError`` if it cannot be read and ``CalendarDataError`` with every
     problem found otherwise.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise CalendarNotFoundError(f"cannot read calendar {path}: {err.strerror}") from err
-    return loads(data, str(path), path)
+    from ..paths import read_calendar
+
+    return loads(read_calendar(path), str(path), path)
 
 
 def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalendar:
