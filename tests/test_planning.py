@@ -40,6 +40,13 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _readme_example() -> list[str]:
+    """The console lines of the README's worked example."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Worked example", 1)[1]
+    return section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+
+
 def test_worked_example(cica: Cica, repo: Path) -> None:
     calendar = repo / "events.toml"
     moved = cica("move", "soc-astana-2024-06", "2024-07-04")
@@ -57,6 +64,10 @@ def test_worked_example(cica: Cica, repo: Path) -> None:
     assert moved.err == (
         f"moved soc-astana-2024-06: date Thu 27 Jun -> Thu 4 Jul 2024, +7 days; wrote {calendar}\n"
     )
+    # the README shows this output
+    example = _readme_example()
+    start = example.index("$ cica move soc-astana-2024-06 2024-07-04") + 1
+    assert "\n".join(example[start : start + 6]) + "\n" == moved.out
     # `git diff` shows one line
     assert git(repo, "diff", "--numstat") == "1\t1\tevents.toml\n"
     patch = git(repo, "diff", "-U0").splitlines()
@@ -85,6 +96,7 @@ def test_worked_example(cica: Cica, repo: Path) -> None:
         "fixed date\n"
     )
     assert calendar.read_bytes() == before
+    assert f"{refused.err.rstrip()}" in example
     # done: upcoming shows it as done
     done = cica("done", "cbm-modalities-consensus")
     assert done.code == 0, done.err
@@ -264,6 +276,20 @@ def test_unknown_ids_and_fields_are_usage_errors(cica: Cica, repo: Path) -> None
     result = cica("add", "x", "--title", "X", "--start", "2024-07-01")
     assert result.code == 2
     assert "a span needs --end or --duration" in result.err
+    result = cica("move", "soc-astana-2024-06", "+1d", "--dry-rn")
+    assert result.code == 2
+    assert result.err == "cica: no such option: --dry-rn (see cica move --help)\n"
+
+
+def test_a_negative_shift_is_not_an_option(cica: Cica, repo: Path) -> None:
+    result = cica("move", "baku-ministerial-2024", "-3", "days")
+    assert result.code == 0, result.err
+    assert result.err.startswith(
+        "moved baku-ministerial-2024: date Mon 11 Nov -> Fri 8 Nov 2024, -3 days; wrote "
+    )
+    # the two deadlines due on the day of the Ministerial move with it
+    assert "changed cbm-modalities-consensus:" in result.out
+    assert "changed baku-outcome-documents:" in result.out
 
 
 # --- status, fields, new events ------------------------------------------------------------------
@@ -346,3 +372,30 @@ def test_edit_json_reports_what_moved_and_whether_it_was_written(cica: Cica, rep
     assert doc["written"] is False
     assert [c["id"] for c in doc["changed"]] == ["soc-astana-2024-06", "env-outcome-silence"]
     assert git(repo, "diff", "--numstat") == ""
+
+
+def test_the_hostile_file_through_the_command_line(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    from .test_edit_text import HOSTILE, _changed_lines
+
+    path = write_calendar("")
+    original = HOSTILE.replace("\n", "\r\n")
+    path.write_bytes(original.encode())
+    result = cica("move", "inline-one", "+1d", "-c", str(path))
+    assert result.code == 0, result.err
+    # everything computed from it moves: dotted (+2 days), quoted-one is typed, after is not
+    assert "changed dotted: Dotted # not a comment\n" in result.out
+    edited = path.read_bytes().decode()
+    assert _changed_lines(original, edited) == [
+        '-inline-one = { title = "Inline { meeting }", date = 2024-07-01 } # keep this comment\r\n',
+        '+inline-one = { title = "Inline { meeting }", date = 2024-07-02 } # keep this comment\r\n',
+    ]
+    assert cica("done", "quoted-one", "-c", str(path)).code == 0
+    assert cica("set", "after", "title", "After, retitled", "-c", str(path)).code == 0
+    final = path.read_bytes().decode()
+    assert _changed_lines(edited, final) == [
+        '+status = "done"\r\n',
+        '-title = "After \\"escaped\\" [brackets]"\r\n',
+        '+title = "After, retitled"\r\n',
+    ]

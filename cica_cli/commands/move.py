@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -78,6 +79,11 @@ def move(
     holidays = editing.schedule.holidays
 
     def shifter(point: Point, offset: Offset) -> Point:
+        # a local date-time (as typed) is shifted as the instant it is in the event's zone
+        if isinstance(point, dt.datetime) and point.tzinfo is None:
+            moved = apply_offset(point.replace(tzinfo=event.zone), offset, holidays)
+            assert isinstance(moved, dt.datetime)
+            return moved.astimezone(event.zone).replace(tzinfo=None)
         return apply_offset(point, offset, holidays)
 
     changes = plan_move(
