@@ -55,7 +55,7 @@ def diff(
     old: Annotated[
         str | None,
         typer.Argument(
-            metavar="[OLD]",
+            metavar="OLD",
             help="A calendar file or a git revision (default: HEAD).",
             show_default=False,
         ),
@@ -63,7 +63,7 @@ def diff(
     new: Annotated[
         str | None,
         typer.Argument(
-            metavar="[NEW]",
+            metavar="NEW",
             help="A calendar file or a git revision (default: the working file).",
             show_default=False,
         ),
