@@ -135,11 +135,11 @@ def finish_edit(
         write_atomic(editing.path, data)
         store_schedule(editing.path, editing.cache_dir, data, after)
     if json_:
-        from ..views.json_text import dumps_indented
+        import json
 
         doc = diff_json(diff, f"{editing.path} (before)", str(editing.path))
         doc["written"] = not dry_run
-        write_out(dumps_indented(doc))
+        write_out(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         report = diff_text(diff)
         if report:
