@@ -368,7 +368,37 @@ def test_add_appends_a_table_in_the_files_style(cica: Cica, repo: Path) -> None:
         "add", "review", "--title", "Review", "--start", "2024-07-06", "--duration", "3 days"
     )
     assert span.code == 0, span.err
-    assert "warning: review: start Sat 6 Jul 2024 is a Saturday\n" in span.out
+    # the calendar's country is Kazakhstan: 6 July is Capital Day, observed on Monday 8 July
+    assert span.out == (
+        "added review: Review (Sat 6 Jul - Mon 8 Jul 2024)\n"
+        "warning: review: start Sat 6 Jul 2024 is not a working day: Capital Day (KZ)\n"
+        "warning: review: end Mon 8 Jul 2024 is not a working day: Capital Day (observed) (KZ)\n"
+        "1 added\n"
+    )
+
+
+def test_working_days_and_warnings_follow_the_events_country(cica: Cica, repo: Path) -> None:
+    # Baku: Friday 8 November 2024 is Victory Day in Azerbaijan, so one working day before
+    # Monday 11 November is Thursday 7 November
+    result = cica("move", "baku-ministerial-2024", "-1", "working", "day", "--dry-run")
+    assert result.code == 0, result.err
+    assert "  date: Mon 11 Nov -> Thu 7 Nov 2024, -4 days\n" in result.out
+    landed = cica("move", "baku-ministerial-2024", "2024-11-08", "--dry-run")
+    assert (
+        "warning: baku-ministerial-2024: date Fri 8 Nov 2024 is not a working day: "
+        "Victory Day (AZ)\n" in landed.out
+    )
+    # the deadlines computed from it take its country too
+    assert "warning: cbm-modalities-consensus: date Fri 8 Nov 2024" in landed.out
+    added = cica(
+        "add", "kz-call", "--title", "Call", "--date", "2024-11-08", "--country", "KZ", "-n"
+    )
+    assert added.code == 0, added.err
+    assert "warning" not in added.out  # an ordinary Friday in Kazakhstan
+    assert added.out == "added kz-call: Call (Fri 8 Nov 2024)\n1 added\n"
+    bad = cica("add", "xx", "--title", "X", "--date", "2024-11-08", "--country", "XX")
+    assert bad.code == 65
+    assert "events.xx.country" in bad.err
 
 
 def test_edit_json_reports_what_moved_and_whether_it_was_written(cica: Cica, repo: Path) -> None:

@@ -76,15 +76,16 @@ def move(
     parsed = parse_when(" ".join(when))
     editing = open_for_edit(calendar)
     event = find_event(editing.schedule, event_id)
-    holidays = editing.schedule.holidays
+    # `+2 working days` counts the working days of the event's country
+    days = editing.schedule.work_calendar(event.country)
 
     def shifter(point: Point, offset: Offset) -> Point:
         # a local date-time (as typed) is shifted as the instant it is in the event's zone
         if isinstance(point, dt.datetime) and point.tzinfo is None:
-            moved = apply_offset(point.replace(tzinfo=event.zone), offset, holidays)
+            moved = apply_offset(point.replace(tzinfo=event.zone), offset, days)
             assert isinstance(moved, dt.datetime)
             return moved.astimezone(event.zone).replace(tzinfo=None)
-        return apply_offset(point, offset, holidays)
+        return apply_offset(point, offset, days)
 
     changes = plan_move(
         event, parsed, shifter, detach=detach, default_zone=editing.schedule.settings.timezone

@@ -19,6 +19,7 @@ FIELDS = {
     "description": "optional",
     "source": "optional",
     "timezone": "optional",
+    "country": "optional",
     "tags": "list",
     "remind": "list",
 }
@@ -38,9 +39,9 @@ Examples:
 
   cica set soc-astana-2024-06 kind conference
 
-FIELD: title, kind, status, location, description, source, timezone, tags, remind. An empty VALUE
-removes an optional field. Values are checked as the calendar is (exit 65, nothing written, if
-one is wrong). Dates: `cica move`.
+FIELD: title, kind, status, location, description, source, timezone, country, tags, remind.
+An empty VALUE removes an optional field. Values are checked as the calendar is (exit 65,
+nothing written, if one is wrong). Dates: `cica move`.
 """
 
 
@@ -55,7 +56,8 @@ def set_(
         str,
         typer.Argument(
             metavar="FIELD",
-            help="title, kind, status, location, description, source, timezone, tags or remind.",
+            help="title, kind, status, location, description, source, timezone, country, tags "
+            "or remind.",
         ),
     ],
     value: Annotated[
