@@ -299,7 +299,7 @@ def test_calendar_text_is_printed_as_written_never_as_markup(
 
 _SLOW_COMMAND = """
 import sys, time
-import cica_cli.commands._common as common
+import cica_cli.commands._runtime as common
 def slow(*args, **kwargs):
     sys.stderr.write("ready\\n"); sys.stderr.flush()
     time.sleep(60)
