@@ -435,3 +435,95 @@ def test_the_hostile_file_through_the_command_line(
         '-title = "After \\"escaped\\" [brackets]"\r\n',
         '+title = "After, retitled"\r\n',
     ]
+
+
+# --- the quick way an edit is checked -----------------------------------------------------------
+
+
+def _edits() -> list[tuple[str, dict[str, object]]]:
+    import datetime as dt
+
+    return [
+        ("soc-astana-2024-06", {"date": dt.date(2024, 7, 4)}),
+        ("soc-astana-2024-06", {"date": dt.datetime(2024, 7, 4, 10, 0)}),
+        ("baku-ministerial-2024", {"date": "env-ministerial-2024 + 10 working days"}),
+        ("env-outcome-silence", {"start": dt.date(2024, 7, 1), "end": None, "duration": "3d"}),
+        ("cbm-modalities-consensus", {"status": "done", "country": "KZ"}),
+        ("ttf-action-plan-2024", {"start": "baku-ministerial-2024.end + 1 day"}),
+        ("new-item", {"title": "New", "date": "env-outcome-silence.end - 2 working days"}),
+    ]
+
+
+@pytest.mark.parametrize(("event_id", "changes"), _edits())
+def test_resolving_only_what_follows_from_an_edit_is_resolving_everything(
+    event_id: str, changes: dict[str, object]
+) -> None:
+    from cica_cli.core.loader import loads
+    from cica_cli.core.model import Calendar, Event
+    from cica_cli.core.schedule import resolve, resolve_edit
+
+    previous = loads(SHIPPED.read_bytes(), "events.toml").schedule
+    old = previous.events[event_id].event if event_id in previous.events else Event(title="")
+    event = old._replace(**changes)
+    events = {eid: r.event for eid, r in previous.events.items()}
+    events[event_id] = event
+    full = resolve(Calendar(previous.settings, events))
+    quick = resolve_edit(previous, event_id, event)
+    assert quick == full
+    assert list(quick.events) == list(full.events)
+
+
+def test_an_edit_that_makes_a_cycle_is_left_to_the_full_resolution() -> None:
+    from cica_cli.core.loader import loads
+    from cica_cli.core.schedule import ScheduleError, resolve_edit
+
+    previous = loads(SHIPPED.read_bytes(), "events.toml").schedule
+    soc = previous.events["soc-astana-2024-06"].event
+    with pytest.raises(ScheduleError):
+        resolve_edit(previous, "soc-astana-2024-06", soc._replace(date="env-outcome-silence.end"))
+    with pytest.raises(ScheduleError):
+        resolve_edit(previous, "soc-astana-2024-06", soc._replace(date="soc-astana-2024-06"))
+    with pytest.raises(ScheduleError):
+        resolve_edit(previous, "soc-astana-2024-06", soc._replace(date="nowhere + 1d"))
+
+
+def test_a_header_inside_a_string_sends_the_edit_the_exact_way(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    text = (
+        '[events.notes]\ntitle = "Notes"\ndate = 2024-07-01\ndescription = """\n'
+        '[events.call]\ntitle = "not this one"\n"""\n\n'
+        '[events.call]\ntitle = "Call"\ndate = 2024-07-02  # the real one\n'
+    )
+    path = write_calendar(text)
+    result = cica("move", "call", "+1d", "-c", str(path))
+    assert result.code == 0, result.err
+    assert path.read_text(encoding="utf-8") == text.replace(
+        "2024-07-02  # the real one", "2024-07-03  # the real one"
+    )
+
+
+TYPER_CASES = [
+    ["move", "soc-astana-2024-06", "-3", "days", "--dry-run"],
+    ["move", "soc-astana-2024-06", "2024-07-04", "--json", "-n"],
+    ["move", "env-outcome-silence", "+1d"],
+    ["done", "cbm-modalities-consensus", "-n"],
+    ["set", "baku-ministerial-2024", "location", "", "--dry-run"],
+    ["add", "x", "--title", "X", "--date", "2024-07-06", "--tag", "a", "--tag", "b", "-n"],
+    ["diff", "HEAD", "--json"],
+    ["diff"],
+]
+
+
+@pytest.mark.parametrize("args", TYPER_CASES, ids=" ".join)
+def test_the_same_without_typer_as_through_it(
+    cica: Cica, repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    from cica_cli.commands import _fast
+
+    fast = cica(*args)
+    with monkeypatch.context() as patched:
+        patched.setattr(_fast, "run", lambda args: False)
+        through_typer = cica(*args)
+    assert fast == through_typer
+    assert fast.code in (0, 65)
