@@ -97,6 +97,17 @@ def print_preview(report: DryRunReport) -> None:
     )
 
 
+#: How many recipients a summary names; cron mails it, and hundreds would bury the cause.
+FIRST_FEW = 3
+
+
+def _first_few(items: list[str]) -> str:
+    """``a; b; c`` or, for more, the first few and a count: ``a; b; c; and 297 more``."""
+    if len(items) <= FIRST_FEW:
+        return "; ".join(items)
+    return "; ".join([*items[:FIRST_FEW], f"and {len(items) - FIRST_FEW} more"])
+
+
 def print_report(report: RunReport, verbose: bool) -> None:
     """Say what matters on stderr (nothing when all went well, unless ``verbose``), and raise
     the error that gives the exit code."""
@@ -117,9 +128,9 @@ def print_report(report: RunReport, verbose: bool) -> None:
         return
     parts = [f"{len(report.sent)} of {report.planned} message(s) sent"]
     if report.rejected:
-        parts.append("rejected for good, not retried: " + "; ".join(report.rejected))
+        parts.append("rejected for good, not retried: " + _first_few(report.rejected))
     if report.deferred:
-        parts.append("not sent, the next run retries: " + "; ".join(report.deferred))
+        parts.append("not sent, the next run retries: " + _first_few(report.deferred))
     if report.stopped:
         parts.append(f"stopped: {report.stopped}")
     if report.rejected:
