@@ -8,7 +8,8 @@ under a key made of:
 - the BLAKE2b (256-bit) digest of the calendar's bytes, and
 - a fingerprint of everything that turns bytes into a schedule: cica's version and the size and
   modification time of each of its modules, the Python version, and the installed
-  pydantic-core, python-dateutil, toml-rs and tzdata (whose zone rules place timed events).
+  pydantic-core, python-dateutil, toml-rs, tzdata (whose zone rules place timed events) and
+  holidays (whose public holidays move working-day offsets).
 
 A lookup reads the file's first line and compares keys; any difference is a miss. So is anything
 else that goes wrong (no folder, no permission, a truncated or foreign file): a miss loads the
@@ -47,9 +48,9 @@ if TYPE_CHECKING:
     from .dates import Point
 
 #: Bump when the layout below changes.
-FORMAT = 2
+FORMAT = 3
 #: Packages whose behaviour the schedule depends on (found without importing them).
-_DEPENDENCIES = ("pydantic_core", "dateutil", "tzdata", "toml_rs")
+_DEPENDENCIES = ("pydantic_core", "dateutil", "tzdata", "toml_rs", "holidays")
 
 
 _EVENT_FIELDS = Event._fields
@@ -64,22 +65,17 @@ def read_calendar(path: Path) -> bytes:
         raise CalendarNotFoundError(f"cannot read calendar {path}: {err.strerror}") from err
 
 
-def load_schedule(path: Path, cache_dir: Path | None) -> Schedule:
+def load_schedule(path: Path, cache_dir: Path | None, data: bytes | None = None) -> Schedule:
     """The schedule of the calendar at ``path``: from the cache if it has it, else loaded.
 
-    ``cache_dir`` None means no cache. Errors are those of ``loader.load``; the cache itself
-    never raises.
+    ``cache_dir`` None means no cache; ``data``: the file's bytes, if already read. Errors are
+    those of ``loader.load``; the cache itself never raises.
     """
-    data = read_calendar(path)
-    entry = key = None
-    if cache_dir is not None:
-        try:
-            key = cache_key(data)
-            name = _digest(os.fsencode(path.absolute()))
-            entry = cache_dir / f"{name}.cache"
-        except Exception:  # e.g. cica's own files cannot be looked at: no cache, no error
-            key = entry = None
-        schedule = _read(entry, key) if entry is not None and key is not None else None
+    if data is None:
+        data = read_calendar(path)
+    entry, key = _entry(path, cache_dir, data)
+    if entry is not None and key is not None:
+        schedule = _read(entry, key)
         if schedule is not None:
             return schedule
     from .loader import loads
@@ -88,6 +84,23 @@ def load_schedule(path: Path, cache_dir: Path | None) -> Schedule:
     if entry is not None and key is not None:
         _write(entry, key, schedule)
     return schedule
+
+
+def store_schedule(path: Path, cache_dir: Path | None, data: bytes, schedule: Schedule) -> None:
+    """Keep ``schedule`` as the entry of ``path`` holding ``data`` (an edit just wrote them), so
+    that the next command is served from the cache. Never raises."""
+    entry, key = _entry(path, cache_dir, data)
+    if entry is not None and key is not None:
+        _write(entry, key, schedule)
+
+
+def _entry(path: Path, cache_dir: Path | None, data: bytes) -> tuple[Path | None, str | None]:
+    if cache_dir is None:
+        return None, None
+    try:
+        return cache_dir / f"{_digest(os.fsencode(path.absolute()))}.cache", cache_key(data)
+    except Exception:  # e.g. cica's own files cannot be looked at: no cache, no error
+        return None, None
 
 
 def cache_key(data: bytes) -> str:
@@ -149,8 +162,8 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
 
 
 # The layout: {"settings": {...}, "events": [[id, [the fields of model.Event, in order], zone,
-# start, end, computed, depends_on], ...], "dependents": {id: (ids)}}, tuples staying tuples. A
-# resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
+# start, end, computed, depends_on, country], ...], "dependents": {id: (ids)}}, tuples staying
+# tuples. A resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
 # ["2024-06-27T10:00:00", fold]; a raw `date`, `start` or `end` keeps its TOML type: a string
 # stays a string, a date or date-time becomes ["d", iso].
 
@@ -167,6 +180,8 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
         "timezone": s.timezone,
         "remind": list(s.remind),
         "holidays": [d.isoformat() for d in s.holidays],
+        "country": s.country,
+        "workdays": [d.isoformat() for d in s.workdays],
     }
     events = [
         [
@@ -177,6 +192,7 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
             _encode_point(r.end, r.zone_name),
             dict(r.computed),
             r.depends_on,
+            r.country,
         ]
         for r in schedule.events.values()
     ]
@@ -211,9 +227,11 @@ def _decode(doc: dict[str, Any]) -> Schedule:
         timezone=s["timezone"],
         remind=tuple(s["remind"]),
         holidays=tuple(dt.date.fromisoformat(d) for d in s["holidays"]),
+        country=s["country"],
+        workdays=tuple(dt.date.fromisoformat(d) for d in s["workdays"]),
     )
     events: dict[str, Resolved] = {}
-    for event_id, fields, zone_name, start, end, computed, depends_on in doc["events"]:
+    for event_id, fields, zone_name, start, end, computed, depends_on, country in doc["events"]:
         zone = get_zone(zone_name)
         events[event_id] = Resolved(
             id=event_id,
@@ -223,6 +241,7 @@ def _decode(doc: dict[str, Any]) -> Schedule:
             end=_decode_point(end, zone),
             computed=computed,
             depends_on=depends_on,
+            country=country,
         )
     dependents = {eid: tuple(doc["dependents"].get(eid, ())) for eid in events}
     return Schedule(settings, events, dependents)

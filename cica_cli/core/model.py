@@ -34,6 +34,8 @@ class CalendarSettings(NamedTuple):
     timezone: str = "UTC"
     remind: tuple[str, ...] = ("7 days", "1 day")
     holidays: tuple[dt.date, ...] = ()
+    country: str | None = None
+    workdays: tuple[dt.date, ...] = ()
 
 
 class Event(NamedTuple):
@@ -53,6 +55,7 @@ class Event(NamedTuple):
     status: Status = "planned"
     remind: tuple[str, ...] | None = None
     repeat: str | None = None
+    country: str | None = None
 
 
 class Calendar(NamedTuple):

@@ -80,12 +80,15 @@ def _date_field() -> cs.CoreSchema:
     )
 
 
-def _no_datetimes(value: object) -> object:
-    if isinstance(value, list | tuple):
-        for item in value:
-            if isinstance(item, dt.datetime):
-                raise ValueError(f"holidays are whole days: write {item.date()}, not {item}")
-    return value
+def _whole_days(field: str) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        if isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, dt.datetime):
+                    raise ValueError(f"{field} are whole days: write {item.date()}, not {item}")
+        return value
+
+    return check
 
 
 def _one_way_to_date(event: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +117,13 @@ def _settings_validator() -> SchemaValidator:
         "holidays": _field(
             _array(cs.date_schema(strict=True)),
             d["holidays"],
-            before=_no_datetimes,
+            before=_whole_days("holidays"),
+        ),
+        "country": _field(_optional(_text()), None),
+        "workdays": _field(
+            _array(cs.date_schema(strict=True)),
+            d["workdays"],
+            before=_whole_days("workdays"),
         ),
     }
     return SchemaValidator(
@@ -140,6 +149,7 @@ def _event_validator() -> SchemaValidator:
         "status": _field(cs.literal_schema(list(STATUSES)), d["status"]),
         "remind": _field(_optional(_texts()), None),
         "repeat": _field(_optional(_text()), None),
+        "country": _field(_optional(_text()), None),
     }
     assert tuple(fields) == Event._fields, "the rules name every field of the record, in order"
     table = cs.typed_dict_schema(fields, cls_name="Event", extra_behavior="forbid")
