@@ -200,3 +200,68 @@ def test_the_summary_stays_short_with_hundreds_of_recipients(cica: Cica, state: 
     assert "0 of 300 message(s) sent" in result.err
     assert "<person000@example.org>" in result.err and "<person002@example.org>" in result.err
     assert "<person003@example.org>" not in result.err and "and 297 more" in result.err
+
+
+# --- internationalised addresses ---------------------------------------------------------------
+
+
+def test_an_internationalised_domain_is_sent_in_idna_to_any_server(
+    cica: Cica, recorder: Recorder, state: Path
+) -> None:
+    server = SmtpServer(recorder, enable_SMTPUTF8=False).start()
+    try:
+        _idna_domain(cica, server, recorder, state)
+    finally:
+        server.stop()
+
+
+def _idna_domain(cica: Cica, server: SmtpServer, recorder: Recorder, state: Path) -> None:
+    result = remind(cica, server.port, state, "--as-of", "2024-07-04", to=("alice@bücher.example",))
+    assert result.code == 0, result.err
+    [got] = recorder.messages
+    assert got.rcpt_tos == ["alice@xn--bcher-kva.example"]
+    assert got.message["To"] == "alice@xn--bcher-kva.example"
+    assert [r[3:] for r in rows(state)] == [("alice@xn--bcher-kva.example", "sent")]
+    # The same mailbox written either way is one recipient, one reminder.
+    again = remind(
+        cica, server.port, state, "--as-of", "2024-07-04", to=("alice@xn--bcher-kva.example",)
+    )
+    assert again.code == 0 and len(recorder.messages) == 1
+
+
+def test_a_non_ascii_local_part_is_sent_with_smtputf8_when_offered(
+    cica: Cica, recorder: Recorder, state: Path
+) -> None:
+    srv = SmtpServer(recorder, enable_SMTPUTF8=True).start()
+    try:
+        result = remind(cica, srv.port, state, "--as-of", "2024-07-04", to=("jörg@bücher.example",))
+    finally:
+        srv.stop()
+    assert result.code == 0, result.err
+    [got] = recorder.messages
+    assert got.rcpt_tos == ["jörg@xn--bcher-kva.example"]
+    assert got.message["To"] == "jörg@xn--bcher-kva.example"  # UTF-8, not an encoded word
+    assert b"To: j\xc3\xb6rg@xn--bcher-kva.example\r\n" in got.data
+
+
+def test_a_non_ascii_local_part_without_smtputf8_exits_78_saying_why(
+    cica: Cica, recorder: Recorder, state: Path
+) -> None:
+    srv = SmtpServer(recorder, enable_SMTPUTF8=False).start()  # aiosmtpd's Controller offers it
+    try:
+        result = remind(
+            cica, srv.port, state, "--as-of", "2024-07-04", to=(DESK, "jörg@bücher.example")
+        )
+    finally:
+        srv.stop()
+    assert result.code == 78
+    assert "<jörg@xn--bcher-kva.example> has a non-ASCII local part" in result.err
+    assert "SMTPUTF8" in result.err
+    assert [m.rcpt_tos for m in recorder.messages] == [[DESK]]  # the other one was sent
+    assert [r[3:] for r in rows(state)] == [(DESK, "sent")]  # and the failed one is due again
+
+
+def test_a_dry_run_shows_a_utf8_message(cica: Cica, state: Path) -> None:
+    result = remind(cica, free_port(), state, "--as-of", "2024-07-04", "-n", to=("jörg@b.example",))
+    assert result.code == 0, result.err
+    assert "RCPT TO:<jörg@b.example>" in result.out and "\nTo: jörg@b.example\n" in result.out

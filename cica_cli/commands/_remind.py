@@ -89,7 +89,7 @@ def print_preview(report: DryRunReport) -> None:
             f"# message {n} of {total}: MAIL FROM:<{m.sender}> "
             f"RCPT TO:<{m.recipient}>; {m.reminders} reminder(s)"
         )
-        chunks.append(head + "\n" + m.data.decode("ascii").replace("\r\n", "\n"))
+        chunks.append(head + "\n" + m.data.decode("utf-8").replace("\r\n", "\n"))
     write_out("\n".join(chunks))
     say(
         f"dry run: {total} message(s) with {report.reminders} reminder(s) would be sent via "

@@ -169,7 +169,7 @@ def _message_bytes(
         date=wall,
         ics=ics,
     )
-    return as_bytes(msg)
+    return as_bytes(msg, utf8=not (settings.sender.addr_spec + d.recipient.addr_spec).isascii())
 
 
 def _ics(schedule: Schedule, event_ids: tuple[str, ...], stamp: dt.datetime) -> bytes:

@@ -160,9 +160,19 @@ class Mailer:
             self.connect()
         conn = self._conn
         assert conn is not None
+        options: list[str] = []
+        if not (sender + recipient).isascii():  # a non-ASCII local part (the domain is IDNA)
+            if not conn.has_extn("smtputf8"):
+                who = sender if not sender.isascii() else recipient
+                raise ConfigError(
+                    f"{self.where}: <{who}> has a non-ASCII local part, which needs SMTPUTF8 "
+                    "(RFC 6531), and this server does not offer it; nothing more was sent. Use "
+                    "an ASCII address for it, or a server that offers SMTPUTF8"
+                )
+            options = ["SMTPUTF8", *(["BODY=8BITMIME"] if conn.has_extn("8bitmime") else [])]
         stage = "MAIL FROM"
         try:
-            code, resp = conn.mail(sender)
+            code, resp = conn.mail(sender, options)
             if code != 250:
                 conn.rset()
                 if 500 <= code < 600:
