@@ -265,3 +265,50 @@ def test_a_dry_run_shows_a_utf8_message(cica: Cica, state: Path) -> None:
     result = remind(cica, free_port(), state, "--as-of", "2024-07-04", "-n", to=("jörg@b.example",))
     assert result.code == 0, result.err
     assert "RCPT TO:<jörg@b.example>" in result.out and "\nTo: jörg@b.example\n" in result.out
+
+
+# --- no reminder dropped in silence ----------------------------------------------------------
+
+
+def _ledger(state: Path) -> list[tuple[str, ...]]:
+    with sqlite3.connect(state) as conn:
+        return conn.execute(
+            "SELECT event_id, lead, recipient, status, detail FROM reminders ORDER BY 1, 2"
+        ).fetchall()
+
+
+def test_a_reminder_whose_event_began_while_mail_was_failing_is_reported_once_as_missed(
+    cica: Cica, server: SmtpServer, recorder: Recorder, state: Path
+) -> None:
+    # The silence procedure ends Thu 11 Jul 2024; its 1-day reminder is due on the 10th.
+    down = remind(cica, free_port(), state, "--as-of", "2024-07-10")
+    assert down.code == 75 and "0 of 1 message(s) sent" in down.err
+
+    late = remind(cica, server.port, state, "--as-of", "2024-07-11")  # the day it ends
+    assert late.code == 0, late.err
+    assert late.err == (
+        "cica: 1 reminder(s) could not be sent before their events began (mail was failing); "
+        "recorded as missed, not retried: <desk@example.org>: Silence procedure on the draft "
+        "outcome... (1 day before 2024-07-11)\n"
+    )
+    assert recorder.messages == []
+    assert _ledger(state) == [
+        (
+            "env-outcome-silence",
+            "P1D",
+            DESK,
+            "failed",
+            "missed: the event began before the reminder could be sent",
+        )
+    ]
+    again = remind(cica, server.port, state, "--as-of", "2024-07-12")
+    assert (again.code, again.err) == (0, "")  # reported once
+
+
+def test_nothing_is_reported_missed_when_the_previous_run_delivered(
+    cica: Cica, server: SmtpServer, recorder: Recorder, state: Path
+) -> None:
+    assert remind(cica, server.port, state, "--as-of", "2024-07-10").code == 0
+    later = remind(cica, server.port, state, "--as-of", "2024-07-11")
+    assert (later.code, later.err) == (0, "")
+    assert [r[3] for r in _ledger(state)] == ["sent"]

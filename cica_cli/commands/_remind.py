@@ -117,6 +117,17 @@ def print_report(report: RunReport, verbose: bool) -> None:
             f"cica: warning: running as of {today} but the last run was on {report.last_run} "
             "(clock set back?); reminders already sent stay sent"
         )
+    if report.missed:
+        from ..remind.wording import short_title
+
+        missed = [
+            f"<{m.recipient}>: {short_title(m.title)} ({m.lead} before {m.anchor_day})"
+            for m in report.missed
+        ]
+        say(
+            f"cica: {len(missed)} reminder(s) could not be sent before their events began "
+            f"(mail was failing); recorded as missed, not retried: {_first_few(missed)}"
+        )
     if verbose:
         for d in report.sent:
             say(f"sent {d.reminders} reminder(s) to <{d.recipient}> {d.message_id}")

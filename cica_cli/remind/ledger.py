@@ -6,7 +6,9 @@ An SQLite file (default ``$XDG_STATE_HOME/cica/reminders.sqlite3``) with one row
   means an earlier run stopped between the server's reply and the record (a crash, a kill -9):
   the reminder is sent again, once, under the same Message-ID.
 - ``sent``: the server accepted it (written only after its 250 reply).
-- ``failed``: the server rejected it permanently (5xx); reported once, never retried.
+- ``failed``: the server rejected it permanently (5xx), or (detail ``missed: ...``) it was due
+  at the previous run, was not sent (mail was failing) and its event has begun since; reported
+  once, never retried.
 
 Every change is its own transaction (SQLite's journal makes it atomic). A run holds an exclusive
 ``flock`` on ``<state>.lock`` from before it reads the ledger until it has written its last
@@ -183,26 +185,32 @@ class Ledger:
         """Every record."""
         return _entries(self._conn, self.path)
 
-    def begin_run(self, today: dt.date) -> dt.date | None:
+    def begin_run(self, now: dt.datetime) -> tuple[dt.date | None, dt.datetime | None]:
         """Record the run (proving the file writable before anything is sent) and prune.
 
-        Returns the day of the previous run. Old records are pruned relative to the earlier of
-        ``today`` and that day, so a clock set far ahead by mistake cannot drop records that
-        matter once it is fixed.
+        Returns the day and the moment (``None`` from a cica that kept only the day) of the
+        previous run. Old records are pruned relative to the earlier of today and that day, so
+        a clock set far ahead by mistake cannot drop records that matter once it is fixed.
         """
+        today = now.date()
         with self._write("record the run") as cur:
-            row = cur.execute("SELECT value FROM meta WHERE name = 'last_run'").fetchone()
-            last = _parse_day(row[0]) if row else None
+            found = dict(
+                cur.execute(
+                    "SELECT name, value FROM meta WHERE name IN ('last_run', 'last_run_at')"
+                ).fetchall()
+            )
+            last = _parse_day(found["last_run"]) if "last_run" in found else None
+            last_at = _parse_moment(found.get("last_run_at", ""))
             floor = min(today, last) if last else today
             cutoff = (floor - dt.timedelta(days=PRUNE_AFTER_DAYS)).isoformat()
             cur.execute(
                 "DELETE FROM reminders WHERE occurrence < ? AND status != 'pending'", (cutoff,)
             )
-            cur.execute(
-                "INSERT OR REPLACE INTO meta (name, value) VALUES ('last_run', ?)",
-                (today.isoformat(),),
+            cur.executemany(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                [("last_run", today.isoformat()), ("last_run_at", now.isoformat())],
             )
-        return last
+        return last, last_at
 
     def mark(
         self,
@@ -354,6 +362,14 @@ def _entries(conn: sqlite3.Connection, path: Path) -> dict[Key, Entry]:
     for event_id, occurrence, lead, recipient, status, message_id in rows:
         out[Key(event_id, occurrence, lead, recipient)] = Entry(status, message_id)
     return out
+
+
+def _parse_moment(text: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _parse_day(text: str) -> dt.date | None:
