@@ -23,6 +23,7 @@ from .dates import (
     parse_offset,
 )
 from .depgraph import dependency_order
+from .leads import LeadError, parse_lead
 from .model import Calendar, CalendarSettings, Event
 from .repeats import check_rule, first_start, starts_between
 from .suggest import Suggester
@@ -275,12 +276,9 @@ class _FieldProblem(Exception):
 
 def _check_lead(lead: str, event_id: str | None, issues: list[Issue]) -> None:
     try:
-        off = parse_offset(lead)
-    except OffsetError as err:
+        parse_lead(lead)
+    except LeadError as err:
         issues.append(Issue(event_id, "remind", str(err)))
-        return
-    if off.working_days:
-        issues.append(Issue(event_id, "remind", f"lead time {lead!r}: use days, weeks or months"))
 
 
 def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
