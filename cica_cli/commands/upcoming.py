@@ -74,6 +74,12 @@ def run(
     schedule = open_calendar(calendar).schedule
     zone = display_zone(tz, schedule.settings.timezone)
     now = clock(as_of, zone)
+    if span is not None:
+        from ..core.dates import reach_problem
+
+        problem = reach_problem(now.date(), span)
+        if problem:
+            raise UsageError(f"--within {within}: {problem}")
     items = build_agenda(schedule, now, within=span, kinds=kind, tags=tag, include_past=all_)
     from ..views import text as render
 

@@ -3,7 +3,8 @@
 The one parser of a lead (``"7 days"``, ``"1 week"``, ``"P14D"``, ``"36 hours"``), used by the
 calendar's ``remind`` fields, ``cica remind --lead`` and its config file, and ``cica export
 --alarm``. A lead is an offset in days, weeks, months or hours; working days are refused (a
-reminder counts calendar time back from its event).
+reminder counts calendar time back from its event), and so are leads over a century
+(``dates.lead_problem``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from .dates import Offset, OffsetError, parse_offset
+from .dates import Offset, OffsetError, lead_problem, parse_offset
 
 
 class LeadError(ValueError):
@@ -39,8 +40,9 @@ def parse_lead(text: str) -> Lead:
         offset = parse_offset(text)
     except OffsetError as err:
         raise LeadError(str(err)) from err
-    if offset.working_days:
-        raise LeadError(f"lead time {text!r}: use days, weeks, months or hours, not working days")
+    problem = lead_problem(offset)
+    if problem:
+        raise LeadError(problem)
     return Lead(" ".join(text.split()), offset, canonical_lead(offset))
 
 

@@ -21,6 +21,7 @@ from .dates import (
     apply_offset,
     parse_expression,
     parse_offset,
+    range_problem,
 )
 from .depgraph import dependency_order
 from .leads import LeadError, parse_lead
@@ -341,6 +342,9 @@ def _value(
     zone = get_zone(zone_name)
     lit = p.literals.get(name)
     if lit is not None:
+        problem = range_problem(lit)  # before any zone arithmetic, which could overflow
+        if problem:
+            raise _FieldProblem(name, problem)
         if isinstance(lit, dt.datetime):
             if lit.tzinfo:
                 return lit.astimezone(zone)
@@ -387,6 +391,10 @@ def _evaluate(
     else:
         assert p.duration is not None
         end = _span_end(start, p.duration, days)
+    for name, point in ((primary, start), ("end" if ev.end is not None else "duration", end)):
+        problem = range_problem(point)
+        if problem:
+            raise _FieldProblem(name, problem)
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
         raise _FieldProblem("end", "start and end must both be whole days or both be date-times")
     if end < start:
