@@ -13,6 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cica_cli.core import safe_text
+from cica_cli.core.leads import canonical_lead
 from cica_cli.core.loader import loads
 from cica_cli.core.schedule import Schedule
 from cica_cli.core.zones import get_zone
@@ -22,7 +23,6 @@ from cica_cli.remind.message import as_bytes, build_message, header_text
 from cica_cli.remind.settings import (
     Address,
     Flags,
-    canonical_lead,
     is_local_host,
     parse_address,
     parse_lead,

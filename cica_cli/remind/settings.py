@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..core.dates import Offset, OffsetError, lead_problem, parse_offset
+from ..core import leads
+from ..core.leads import Lead
 from ..core.toml_text import TomlError, parse
 from ..errors import ConfigError
 
@@ -102,20 +103,6 @@ class Address:
 
     def __str__(self) -> str:
         return f"{self.name} <{self.addr_spec}>" if self.name else self.addr_spec
-
-
-@dataclass(frozen=True, slots=True)
-class Lead:
-    """A lead time: how long before an event its reminder is due."""
-
-    text: str  # as written ("7 days")
-    offset: Offset
-    canonical: str  # ISO 8601 ("P7D"): "7d", "7 days" and "1 week" are the same reminder
-
-    @property
-    def has_time(self) -> bool:
-        """True for leads in hours or minutes (compared by instant, not by day)."""
-        return self.offset.has_time
 
 
 @dataclass(frozen=True)
@@ -202,28 +189,11 @@ def parse_address(text: str, where: str) -> Address:
 
 
 def parse_lead(text: str, where: str) -> Lead:
-    """A lead time such as ``"7 days"``, ``"1 month"`` or ``"P14D"``."""
+    """``core.leads.parse_lead``, its error a ``ConfigError`` naming ``where``."""
     try:
-        offset = parse_offset(text)
-    except OffsetError as err:
+        return leads.parse_lead(text)
+    except leads.LeadError as err:
         raise ConfigError(f"{where}: {err}") from err
-    problem = lead_problem(offset)
-    if problem:
-        raise ConfigError(f"{where}: {problem}")
-    return Lead(" ".join(text.split()), offset, canonical_lead(offset))
-
-
-def canonical_lead(offset: Offset) -> str:
-    """ISO 8601 for a lead: ``P7D``, ``P1M``, ``P1DT12H``; ``P0D`` for nothing."""
-    d = offset.delta
-    date_part = "".join(
-        f"{n}{unit}" for n, unit in ((d.years, "Y"), (d.months, "M"), (d.days, "D")) if n
-    )
-    time_part = "".join(
-        f"{n}{unit}" for n, unit in ((d.hours, "H"), (d.minutes, "M"), (d.seconds, "S")) if n
-    )
-    text = "P" + date_part + (f"T{time_part}" if time_part else "")
-    return text if text != "P" else "P0D"
 
 
 def config_file(config_dir: Path) -> Path:
