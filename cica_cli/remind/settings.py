@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,11 +45,13 @@ ENV_KEYS: dict[str, tuple[str, str]] = {
 }
 PASSWORD_ENV = "CICA_SMTP_PASSWORD"
 
-# A deliberately conservative addr-spec: ASCII, no quoting, no comments, no routes. What it
-# refuses (quoted local parts, IDN without punycode) would need SMTPUTF8, which cica does not use.
-_ADDR = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+# A deliberately conservative addr-spec: no quoting, no comments, no routes. The local part may
+# hold non-ASCII letters (RFC 6531: sent only to a server that offers SMTPUTF8); the domain is
+# checked in its ASCII form, after IDNA for an internationalised one (bücher.example).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u00a0-\U0010ffff-]"
+_LOCAL = re.compile("^" + _ATEXT + r"+(?:\." + _ATEXT + "+)*$")
+_DOMAIN = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 )
 _NAMED = re.compile(r"^\s*(?P<name>[^<>\"]*?)\s*<(?P<addr>[^<>]+)>\s*$")
@@ -168,10 +171,21 @@ def parse_address(text: str, where: str) -> Address:
             raise ConfigError(
                 f"{where}: {text!r}: a display name may not contain , ; : @ or backslashes"
             )
-    if not _ADDR.match(raw) or len(raw) > 254:
+    local, at, domain = raw.rpartition("@")
+    if any(unicodedata.category(c)[0] in "CZ" for c in raw if not c.isascii()):
+        raise ConfigError(f"{where}: {text!r} is not an email address (invisible characters)")
+    if at and not domain.isascii() and _LOCAL.match(local):
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError as err:
+            raise ConfigError(
+                f"{where}: {text!r}: the domain cannot be written in ASCII (IDNA): {err}"
+            ) from None
+    addr_spec = f"{local}@{domain}"
+    if not (at and _LOCAL.match(local) and _DOMAIN.match(domain)) or len(addr_spec) > 254:
         hint = " (one address per --to; repeat the option)" if "," in raw or " " in raw else ""
         raise ConfigError(f"{where}: {text!r} is not an email address{hint}")
-    return Address(raw, name)
+    return Address(addr_spec, name)
 
 
 def parse_lead(text: str, where: str) -> Lead:
