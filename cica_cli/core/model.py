@@ -53,6 +53,8 @@ class Event(NamedTuple):
     status: Status = "planned"
     remind: tuple[str, ...] | None = None
     repeat: str | None = None
+    #: ``except`` in the file: days whose occurrences a repeating event skips (in its zone).
+    except_: tuple[dt.date, ...] = ()
 
 
 class Calendar(NamedTuple):

@@ -37,6 +37,7 @@ from .options import ExportOptions
 from .properties import (
     _categories,
     _description,
+    _exdates,
     _rrule,
     _triggers,
     _zoned_times,
@@ -253,6 +254,9 @@ def _event(
             item.end = memo.arrow(event.end)
     if e.repeat:
         extra.append(("RRULE", {}, _rrule(e.repeat, event)))
+        skipped = _exdates(event)
+        if skipped is not None:
+            extra.append(skipped)
     extra.append(("SEQUENCE", {}, "0"))  # the draft's, as LAST-MODIFIED
     extra.append(("CATEGORIES", {}, _categories(e.kind, e.tags, _escape)))
     url = _url(e.source)

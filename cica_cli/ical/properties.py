@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..core.dates import Offset, Point, parse_offset
+from ..core.repeats import skipped_starts, until_of
 from ..core.schedule import Resolved, Schedule
 from .conform import _text
 from .options import ExportOptions
@@ -39,8 +40,9 @@ def _utc(moment: dt.datetime) -> str:
 def _rrule(repeat: str, event: Resolved) -> str:
     """The RRULE value, with UNTIL in the form RFC 5545 wants for this DTSTART.
 
-    cica reads UNTIL as a wall-clock bound in the event's zone (as ``schedule.build_rule`` does);
-    RFC 5545 wants a DATE for all-day events and a UTC date-time for zoned ones.
+    cica reads UNTIL as ``repeats.until_of`` does (a UTC time as that instant, a local time on
+    the event's wall clock, a day as the whole day); RFC 5545 wants a DATE for all-day events
+    and a UTC date-time for zoned ones, so the same bound is written in that form.
     """
     text = repeat.strip()
     if text.upper().startswith("RRULE:"):
@@ -50,19 +52,29 @@ def _rrule(repeat: str, event: Resolved) -> str:
         key, _, value = part.partition("=")
         key, value = key.strip().upper(), value.strip().upper()
         if key == "UNTIL":
-            value = _until(value, event)
+            value = _until(repeat, event)
         parts.append(f"{key}={value}")
     return ";".join(parts)
 
 
-def _until(value: str, event: Resolved) -> str:
-    digits = value.rstrip("Z")
-    day = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+def _until(repeat: str, event: Resolved) -> str:
+    bound = until_of(repeat, event.start)
+    assert bound is not None
+    if event.all_day:  # an occurrence starts at midnight: the days up to the bound's
+        return bound.strftime("%Y%m%d")
+    return _utc(bound.replace(microsecond=0, tzinfo=event.zone))
+
+
+def _exdates(event: Resolved) -> _Line | None:
+    """EXDATE for the occurrences ``except`` skips: DATE values for all-day events, local
+    times with the event's TZID (the zone DTSTART has) for timed ones."""
+    e = event.event
+    if not e.repeat or not e.except_:
+        return None
+    starts = skipped_starts(e.repeat, event.start, e.except_)
     if event.all_day:
-        return day.strftime("%Y%m%d")
-    clock = dt.time(int(digits[9:11]), int(digits[11:13]), int(digits[13:15] or 0))
-    wall = dt.datetime.combine(day, clock if "T" in digits else dt.time.min, event.zone)
-    return _utc(wall)
+        return ("EXDATE", {"VALUE": ["DATE"]}, ",".join(f"{s:%Y%m%d}" for s in starts))
+    return ("EXDATE", {"TZID": [event.zone_name]}, ",".join(_local(s) for s in starts))
 
 
 def _categories(kind: str, tags: Iterable[str], escape: Callable[[str], str]) -> str:
