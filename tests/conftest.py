@@ -29,12 +29,13 @@ class Result:
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No user calendar, config or state leaks in; the terminal is pinned (100 columns)."""
+    """No user calendar, config or state leaks in; the terminal is pinned (100 columns, colour
+    left to Rich's own detection: no FORCE_COLOR, NO_COLOR or TTY_COMPATIBLE from the caller)."""
     home = tmp_path / "home"
     home.mkdir()
     work = tmp_path / "work"
     work.mkdir()
-    for var in ("CICA_CALENDAR", "FORCE_COLOR", "TTY_COMPATIBLE", "SOURCE_DATE_EPOCH"):
+    for var in ("CICA_CALENDAR", "FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "SOURCE_DATE_EPOCH"):
         monkeypatch.delenv(var, raising=False)
     for var in list(os.environ):
         if var.startswith("CICA_"):

@@ -1,4 +1,4 @@
-"""The layering in STYLE.md, checked by walking each module's imports."""
+"""The layering in docs/design.md, checked by walking each module's imports."""
 
 from __future__ import annotations
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+
+from .conftest import SHIPPED, Result
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -23,3 +27,112 @@ def test_the_password_file_recipe_keeps_any_password(tmp_path: Path) -> None:
         ["sh", "-c", source], env=env, capture_output=True, text=True, check=True
     ).stdout
     assert read_back == password
+
+
+ROOT = README.parent
+USER_SECTIONS = ["Quick start", "Views", "The calendar file", "Export", "Remind", "Exit codes"]
+
+
+def _section(text: str, heading: str) -> str:
+    """The body of the level-2 section called ``heading``."""
+    [body] = re.findall(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    return str(body)
+
+
+def test_the_readme_is_for_users_in_this_order() -> None:
+    text = README.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert [h for h in headings if h in USER_SECTIONS] == USER_SECTIONS
+    # Internals live in docs/, and the README points there.
+    for internal in ("## Design", "## Benchmarks", "Why it is fast", "BaseModel"):
+        assert internal not in text
+    for doc in ("docs/design.md", "docs/benchmarks.md"):
+        assert f"({doc})" in text
+        assert (ROOT / doc).is_file()
+
+
+def test_the_quick_start_is_what_ci_runs() -> None:
+    [block] = re.findall(
+        r"```sh\n(.*?)```", _section(README.read_text("utf-8"), "Quick start"), re.S
+    )
+    commands = block.strip().splitlines()
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_commands = [line.replace(" -q", "") for line in ci.splitlines()]
+    for command in commands:
+        assert command in ci_commands, command
+
+
+def test_every_exit_code_is_documented() -> None:
+    from cica_cli.errors import ExitCode
+
+    table = _section(README.read_text(encoding="utf-8"), "Exit codes")
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)}
+    assert {int(code) for code in ExitCode} | {130} <= documented
+
+
+def test_the_json_example_is_what_cica_prints(cica: Callable[..., Result]) -> None:
+    text = _section(README.read_text(encoding="utf-8"), "Views")
+    [example] = re.findall(r"```json\n(.*?)```", text, re.S)
+    shown = json.loads(example)
+    result = cica("upcoming", "--as-of", "2024-07-01", "--json", "--calendar", str(SHIPPED))
+    assert result.code == 0, result.err
+    actual = json.loads(result.out)
+    [item] = shown.pop("items")
+    assert {k: v for k, v in actual.items() if k != "items"} == shown
+    assert item in actual["items"]
+
+
+def _tracked_files() -> list[Path]:
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+        ).stdout.decode()
+        return [ROOT / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout (an sdist)
+        skip = {".git", "build", "dist", "__pycache__", "data"}
+        return [
+            path
+            for path in ROOT.rglob("*")
+            if path.is_file()
+            and not any(
+                part in skip or part.startswith(".") for part in path.relative_to(ROOT).parts
+            )
+            and not any(part.endswith(".egg-info") for part in path.parts)
+        ]
+
+
+def test_the_repository_stands_alone() -> None:
+    """Only CI may reach outside the repository (for the external validator)."""
+    outside = re.compile(r"\.\./shared|/work/(?:shared|tools)\b")
+    offenders = []
+    for path in _tracked_files():
+        if path.is_symlink() or path == ROOT / ".ci" / "run" or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if outside.search(text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_the_design_notes_list_every_module_once() -> None:
+    design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(cica_cli/[\w/]+\.py)` \|", design, re.M)
+    assert len(listed) == len(set(listed))
+    modules = (ROOT / "cica_cli").rglob("*.py")
+    # A folder's __init__ is its line in the tree; the top-level one is a module of its own.
+    package = sorted(
+        str(p.relative_to(ROOT))
+        for p in modules
+        if p.name != "__init__.py" or p.parent.name == "cica_cli"
+    )
+    missing = sorted(set(package) - set(listed))
+    stale = sorted(set(listed) - set(package))
+    assert (missing, stale) == ([], []), "docs/design.md: add a line per new module, drop old ones"
+    folders = {str(p.relative_to(ROOT)) + "/" for p in (ROOT / "cica_cli").iterdir() if p.is_dir()}
+    folders -= {"cica_cli/__pycache__/"}
+    for folder in folders | {"cica_cli/"}:
+        assert re.search(rf"^{re.escape(folder)} ", design, re.M), folder

@@ -4,7 +4,7 @@
 components, ``_conform`` puts properties first and in a fixed order and writes alarm triggers in
 days; ``_emit`` folds the lines and ends each in CRLF. The comment block below lists
 every place where ics 0.7.3 falls short of RFC 5545 (the numbers refer to the table in
-``notes/ics-0.7.3.md``), including the fixes made while building. This module never imports
+``docs/ics.md``), including the fixes made while building. This module never imports
 ``ics``: only ``ics_export`` does, and only while exporting.
 """
 

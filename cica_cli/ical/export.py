@@ -2,7 +2,7 @@
 
 ``ics`` builds the calendar and its events; where ics 0.7.3 falls short of RFC 5545 cica fixes
 the result, and every such fix is listed in ``ics_conform`` under "Where ics 0.7.3 falls short"
-(the numbers refer to the table in ``notes/ics-0.7.3.md``; the fixes made while building are
+(the numbers refer to the table in ``docs/ics.md``; the fixes made while building are
 marked "fix N" here). VTIMEZONEs come from ``ics_vtimezone``, SEQUENCE and LAST-MODIFIED from
 ``ics_revisions``. ``ics`` is imported only inside the functions that export, never when this
 module is. Nothing here reads the clock or the environment: the time stamp and the previous
