@@ -26,6 +26,7 @@ from ..core.schedule import Resolved, Schedule
 from .conform import (
     _conform,
     _emit,
+    _Node,
     _parse,
     _text,
     _tree,
@@ -37,6 +38,7 @@ from .options import ExportOptions
 from .properties import (
     _categories,
     _description,
+    _end_related,
     _exdates,
     _rrule,
     _triggers,
@@ -214,6 +216,8 @@ def _build(
         for event in events:
             uid = stable_uid(settings.name, event.id)
             node = _drafted(_event(event, uid, instant, schedule, options, memo), memo)
+            if node.children and _end_related(event):
+                _relate_to_end(node)
             revision = _revision(node, before.get(uid), stamp)
             if revision != draft:
                 _revise(node, revision, memo)
@@ -269,6 +273,16 @@ def _event(
         for trigger in _triggers(event, schedule, options):
             item.alarms.append(ics.DisplayAlarm(trigger=trigger, display_text=text))
     return item
+
+
+def _relate_to_end(node: _Node) -> None:
+    """Make the event's alarms count from DTEND (RFC 5545 3.2.14 ``RELATED=END``): ics 0.7.3
+    writes no trigger parameters, so the drafted lines get it (see ``properties._triggers``)."""
+    for alarm in node.children:
+        alarm.props = [
+            "TRIGGER;RELATED=END:" + line[8:] if line.startswith("TRIGGER:") else line
+            for line in alarm.props
+        ]
 
 
 class _Ics:

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..core.dates import Point, apply_offset, date_of
+from ..core.model import END_ANCHORED_KINDS
 from ..core.schedule import Resolved, Schedule
 from .settings import Address, Lead, parse_lead
 
-#: Kinds whose end is what people must act on.
-END_ANCHORED: frozenset[str] = frozenset({"procedure", "period", "deadline"})
+#: Kinds whose end is what people must act on (the export's alarms count from it too).
+END_ANCHORED: frozenset[str] = END_ANCHORED_KINDS
 Status = Literal["pending", "sent", "failed"]
 
 
