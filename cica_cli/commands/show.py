@@ -62,6 +62,7 @@ def show(
                 event.event.remind if event.event.remind is not None else schedule.settings.remind
             ),
         )
+        doc["except"] = [day.isoformat() for day in event.event.except_]
         write_out(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     stdout_console().print(event_details(schedule, event, item))
