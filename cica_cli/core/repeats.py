@@ -329,7 +329,10 @@ def _limit_in(value: str, zone: dt.tzinfo | None) -> dt.datetime | None:
     if form == "day":
         return dt.datetime.combine(when.date(), dt.time.max)
     if form == "utc" and zone is not None:
-        return when.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
+        try:
+            return when.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
+        except OverflowError:  # past the end of 9999 on the wall clock: no bound at all
+            return dt.datetime.max
     return when
 
 
