@@ -90,10 +90,15 @@ def main(argv: list[str] | None = None) -> None:
             build_app()(args=argv, prog_name="cica")
     except CalendarDataError as err:
         # One `FILE:LINE: where: message` per problem, as compilers do, so editors can jump there.
-        sys.stderr.write(err.message + "\n")
+        # Each is one line whatever the calendar holds (an unknown key, a value quoted back).
+        from .core.safe_text import line
+
+        sys.stderr.write("".join(line(str(p)) + "\n" for p in err.problems))
         raise SystemExit(int(err.exit_code)) from None
     except CicaError as err:
-        sys.stderr.write(f"cica: {err.message}\n")
+        from .core.safe_text import paragraphs
+
+        sys.stderr.write(f"cica: {paragraphs(err.message)}\n")
         raise SystemExit(int(err.exit_code)) from None
     except KeyboardInterrupt:
         sys.stderr.write("cica: interrupted\n")

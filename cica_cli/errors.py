@@ -92,3 +92,9 @@ class ConfigError(CicaError):
     """Settings are missing or wrong (recipients, SMTP security, authentication)."""
 
     exit_code = ExitCode.CONFIG
+
+
+class RecipientRejectedError(CicaError):
+    """The mail server refused a recipient or message for good (5xx); recorded, not retried."""
+
+    exit_code = ExitCode.DATAERR

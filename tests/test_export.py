@@ -23,10 +23,11 @@ import icalendar
 import pytest
 
 from cica_cli import __version__
+from cica_cli.core import safe_text
 from cica_cli.errors import ExitCode
 from cica_cli.ical import draft as ics_draft
 from cica_cli.ical.conform import _fold
-from cica_cli.ical.export import default_filename, normalize_text, stable_uid
+from cica_cli.ical.export import default_filename, stable_uid
 
 from .conftest import GOLDEN, REGEN, ROOT, SHIPPED, Result
 
@@ -267,10 +268,11 @@ def test_fold_unit(text: str) -> None:
 
 def test_text_is_escaped_and_cr_never_written(every: bytes) -> None:
     hostile = vevents(every)["hostile"]
+    # A title and a place are one line (core/safe_text.py); a description keeps its lines.
     assert prop(hostile, "SUMMARY") == (
-        r"Evil\nBEGIN:VEVENT\nUID:x\nEND:VCALENDAR\; a\, b \\ c \\n d" + " tab\tend"
+        r"Evil BEGIN:VEVENT UID:x END:VCALENDAR\; a\, b \\ c \\n d tab end"
     )
-    assert prop(hostile, "LOCATION") == r"Line 1\nSUMMARY:injected"
+    assert prop(hostile, "LOCATION") == r"Line 1 SUMMARY:injected"
     assert prop(hostile, "DESCRIPTION").startswith(
         r"Multi\nline\; with\, commas \\ and \\n and\nEND:VEVENT\nBEGIN:VALARM\na control  char"
     )
@@ -286,8 +288,9 @@ def test_url_is_raw_not_text_escaped(every: bytes) -> None:
         prop(events["soc"], "URL")
         == "https://s-cica.org/index.php?view=page&t=press_releases&id=2128;x=1,2"
     )
-    # What a URI cannot hold is percent-encoded, so a hostile source cannot break the line.
-    assert prop(events["hostile"], "URL") == "https://example.org/a%20b?q=1%0AX-INJECT:1"
+    # What a URI cannot hold is percent-encoded, so a hostile source cannot break the line (its
+    # line break is a space already: a source is one line, core/safe_text.py).
+    assert prop(events["hostile"], "URL") == "https://example.org/a%20b?q=1%20X-INJECT:1"
     assert "\\" not in "".join(line for line in logical_lines(every) if line.startswith("URL"))
 
 
@@ -506,10 +509,11 @@ def test_long_and_non_latin_text_reads_back_exactly(every: bytes) -> None:
     assert len(LONG_DESCRIPTION) == 10_000
     assert str(events["baku"]["SUMMARY"]).endswith("ğüşıöç ƏəĞğİıÖöŞşÇçÜü")
     hostile = events["hostile"]
-    assert str(hostile["SUMMARY"]) == normalize_text(
+    # a title is one line (core/safe_text.py), as it will read back
+    assert str(hostile["SUMMARY"]) == safe_text.line(
         "Evil\nBEGIN:VEVENT\r\nUID:x\rEND:VCALENDAR; a, b \\ c \\n d\x07\x00 tab\tend"
     )
-    assert str(hostile["SUMMARY"]).count("\n") == 3
+    assert str(hostile["SUMMARY"]).count("\n") == 0
 
 
 def test_golden_every_feature(every: bytes) -> None:

@@ -110,4 +110,7 @@ def test_hostile_text_round_trips_and_cannot_inject(
 def test_normalisation_is_what_rfc_5545_text_can_hold() -> None:
     assert normalize_text("a\r\nb\rc\nd") == "a\nb\nc\nd"
     assert normalize_text("tab\there\x00\x07\x1b\x7f end") == "tab\there end"
-    assert normalize_text("ə Ж 𝄞 \u2028 \u0085") == "ə Ж 𝄞 \u2028 \u0085"  # not controls in TEXT
+    # U+2028, U+2029 and NEL are line breaks to many readers (and to Python): written as LF
+    assert normalize_text("ə Ж 𝄞 \u2028 \u0085") == "ə Ж 𝄞 \n \n"
+    # escape sequences go whole, bidi overrides and C1 controls go (the rule of core/safe_text)
+    assert normalize_text("a\x1b]52;c;aGk=\x07b\u202ec\x9b31md") == "abcd"

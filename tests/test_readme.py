@@ -136,3 +136,11 @@ def test_the_design_notes_list_every_module_once() -> None:
     folders -= {"cica_cli/__pycache__/"}
     for folder in folders | {"cica_cli/"}:
         assert re.search(rf"^{re.escape(folder)} ", design, re.M), folder
+
+
+def test_the_table_shown_is_what_cica_prints() -> None:
+    text = _section(README.read_text(encoding="utf-8"), "Views")
+    [shown] = re.findall(r"```console\n\$ cica upcoming --as-of 2024-06-27\n(.*?)```", text, re.S)
+    # tests/test_table.py checks the golden against cica at 80 columns.
+    golden = ROOT / "tests" / "golden" / "upcoming-2024-06-27-80.txt"
+    assert shown == golden.read_text(encoding="utf-8")

@@ -108,7 +108,7 @@ BAD_RULES = [
     ("FREQ=WEEKLY;BYDAY=1MO", "a numbered weekday (1MO) belongs to a MONTHLY or YEARLY"),
     ("FREQ=WEEKLY;BYMONTHDAY=3", "BYMONTHDAY cannot be used with FREQ=WEEKLY"),
     ("FREQ=DAILY;BYMONTH=13", "BYMONTH=13: '13' is not 1 to 12"),
-    ("FREQ=DAILY;BYMOTNH=3", "BYMOTNH is not a part of an RRULE (did you mean BYMONTH?)"),
+    ("FREQ=DAILY;BYMOTNH=3", "BYMOTNH is not a part of an RRULE (did you mean 'BYMONTH'?)"),
     ("BYDAY=MO", "needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY"),
     ("FREQ=DAILY;UNTIL=2024", "UNTIL=2024 should be a day (20241231)"),
     ("FREQ=DAILY;INTERVAL=x", "INTERVAL=X should be a whole number"),

@@ -42,10 +42,10 @@ def show(
     schedule = open_calendar(calendar).schedule
     event = schedule.events.get(event_id)
     if event is None:
-        import difflib
+        from ..core.suggest import Suggester
 
-        close = difflib.get_close_matches(event_id, list(schedule.events), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else "; `cica upcoming --all` lists them"
+        close = Suggester(schedule.events).closest(event_id)
+        hint = f"; did you mean {close!r}?" if close else "; `cica upcoming --all` lists them"
         raise UsageError(f"no event {event_id!r}{hint}")
     zone = display_zone(tz, schedule.settings.timezone)
     now = clock(as_of, zone)

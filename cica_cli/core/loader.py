@@ -8,15 +8,18 @@ The TOML is parsed by ``toml_text`` (TOML 1.0). It gives values without position
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from ..errors import CalendarDataError, CalendarNotFoundError, Problem
+from . import safe_text
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
 from .schedule import Schedule, ScheduleError, check_fields, resolve
 from .schema import ValidationError, validate_event, validate_settings
+from .suggest import did_you_mean
 from .toml_text import TomlError, parse
 
 R = TypeVar("R")
@@ -119,10 +122,16 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
     if found or schedule is None:
         # Lines are looked up only now: scanning the text costs as much as parsing it.
         smap = _SourceMap(text)
-        problems = [Problem(filename, smap.line_of(p), ".".join(p), m) for p, m in found]
+        problems = [Problem(filename, smap.line_of(p), _place(p), m) for p, m in found]
         problems.sort(key=lambda p: p.line or 0)
         raise CalendarDataError(problems)
     return LoadedCalendar(path or Path(filename), calendar, schedule)
+
+
+def _place(path: tuple[str, ...]) -> str:
+    """``events.soc.date``; a key that is not plain text is quoted as TOML would write it, its
+    controls escaped (``events.a."ti\\u001b[2Jtle"``), so that the line shows what is wrong."""
+    return ".".join(part if safe_text.line(part) == part else json.dumps(part) for part in path)
 
 
 def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str]]:
@@ -130,14 +139,16 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
     broken: set[str] = set()
     for key in raw:
         if key not in Calendar._fields:
-            report((key,), "unknown table" + _suggest(key, Calendar._fields))
+            report((key,), "unknown table" + did_you_mean(key, Calendar._fields))
     settings = CalendarSettings()
     table = raw.get("calendar", {})
     if not isinstance(table, dict):
         report(("calendar",), "should be a table: [calendar]")
     else:
         settings = (
-            _checked(validate_settings, table, ("calendar",), report, CalendarSettings._fields)
+            _checked(
+                validate_settings, _safe(table), ("calendar",), report, CalendarSettings._fields
+            )
             or settings
         )
     events: dict[str, Event] = {}
@@ -162,6 +173,7 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
             flagged.update(path[2:3])
             report(path, message)
 
+        body = _safe(body)
         event = _checked(validate_event, body, where, note, Event._fields)
         if event is None:
             broken.add(event_id)
@@ -172,6 +184,30 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
     for issue in check_fields(partial, known=section.keys()):
         report(("events", issue.event_id or "", issue.field), issue.message)
     return Calendar(calendar=settings, events=events), frozenset(broken)
+
+
+def _safe(table: dict[str, Any]) -> dict[str, Any]:
+    """``table`` with its texts safe to print (``safe_text``): descriptions as paragraphs,
+    every other text (lists of texts too) as one line. The same dict when nothing changes."""
+    safe: dict[str, Any] | None = None
+    for key, value in table.items():
+        if value.__class__ is str:
+            if value.isprintable():  # nearly always: nothing to do
+                continue
+            new: Any = (
+                safe_text.paragraphs(value) if key == "description" else safe_text.line(value)
+            )
+        elif value.__class__ is list and not all(
+            v.__class__ is not str or v.isprintable() for v in value
+        ):
+            new = [safe_text.line(v) if isinstance(v, str) else v for v in value]
+        else:
+            continue
+        if new != value:
+            if safe is None:
+                safe = dict(table)
+            safe[key] = new
+    return table if safe is None else safe
 
 
 #: Event fields by the TOML type they hold, for ``_partial_event``.
@@ -229,7 +265,7 @@ _TYPE_WORDS = {
 def _message(e: Any, loc: tuple[str, ...], fields: tuple[str, ...]) -> str:
     kind = e["type"]
     if kind == "extra_forbidden":
-        return "unknown field" + _suggest(loc[0], fields)
+        return "unknown field" + did_you_mean(loc[0], fields)
     full_loc = e["loc"]
     if loc and loc[0] in ("date", "start", "end") and len(full_loc) > 1:
         return "should be a date (2024-06-27), a date-time (2024-06-27T10:00) or an expression"
@@ -239,10 +275,3 @@ def _message(e: Any, loc: tuple[str, ...], fields: tuple[str, ...]) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     return msg[0].lower() + msg[1:] if msg.startswith("Input") else msg
-
-
-def _suggest(name: str, known: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -25,7 +25,7 @@ END_ANCHORED_KINDS: frozenset[str] = frozenset({"procedure", "period", "deadline
 #: A date-valued field holds a TOML date, a TOML (local or offset) date-time, or an expression.
 DateField = dt.datetime | dt.date | str
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*\Z")  # \Z: "$" allows a final "\n"
 
 
 class CalendarSettings(NamedTuple):

@@ -27,6 +27,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from .suggest import did_you_mean
+
 __all__ = ["RuleError", "check_text", "is_occurrence", "next_day", "parts_of"]
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -71,7 +73,7 @@ def parts_of(repeat: str) -> dict[str, str]:
         if not eq or not name or not value:
             raise RuleError(f"{part.strip()!r} is not NAME=VALUE (parts are separated by ';')")
         if name not in _KNOWN:
-            raise RuleError(f"{name} is not a part of an RRULE{_suggest(name)}")
+            raise RuleError(f"{name} is not a part of an RRULE{did_you_mean(name, _KNOWN)}")
         if name in parts:
             raise RuleError(f"{name} is given twice")
         parts[name] = value
@@ -175,13 +177,6 @@ def _until_form(value: str) -> str | None:
     except ValueError:
         return None
     return None
-
-
-def _suggest(name: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, _KNOWN, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .dates import (
 from .depgraph import dependency_order
 from .model import Calendar, CalendarSettings, Event
 from .repeats import check_occurrences, check_rule, first_start, starts_between
+from .suggest import Suggester
 from .zones import UnknownZoneError, get_zone
 
 #: Fields that can hold a date expression, in the order they are evaluated.
@@ -180,12 +181,13 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
             bad.add(event_id)
 
     # Unknown references, with a suggestion.
+    ids = Suggester(parsed)
     for p in parsed.values():
         for name, expr in p.exprs.items():
             if expr.ref in broken:
                 bad.add(p.event_id)
             elif expr.ref is not None and expr.ref not in parsed:
-                issues.append(Issue(p.event_id, name, _unknown_ref(expr.ref, parsed)))
+                issues.append(Issue(p.event_id, name, _unknown_ref(expr.ref, ids)))
                 bad.add(p.event_id)
 
     order, cycles = dependency_order({eid: p.refs for eid, p in parsed.items()})
@@ -205,7 +207,8 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
         except _FieldProblem as prob:
             issues.append(Issue(event_id, prob.field, prob.message))
 
-    if issues:
+    if issues or len(resolved) < len(calendar.events):
+        # (no issue of its own: an event left out because one it uses failed validation)
         raise ScheduleError(issues)
     events = {eid: resolved[eid] for eid in calendar.events}  # file order
     dependents: dict[str, list[str]] = {eid: [] for eid in events}
@@ -223,12 +226,13 @@ def check_fields(events: Mapping[str, Event], known: Collection[str]) -> list[Is
     every mistake in the file.
     """
     issues: list[Issue] = []
+    ids = Suggester(known)
     for event_id, event in events.items():
         p = _Parsed(event_id, event)
         _parse_event(p, issues)
         for name, expr in p.exprs.items():
             if expr.ref is not None and expr.ref not in known:
-                issues.append(Issue(event_id, name, _unknown_ref(expr.ref, known)))
+                issues.append(Issue(event_id, name, _unknown_ref(expr.ref, ids)))
     return issues
 
 
@@ -293,12 +297,8 @@ def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
         )
 
 
-def _unknown_ref(ref: str, known: Collection[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown event {ref!r}{hint}"
+def _unknown_ref(ref: str, ids: Suggester) -> str:
+    return f"unknown event {ref!r}{ids.hint(ref)}"
 
 
 def _value(

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ..core.safe_text import paragraphs
+
 # --------------------------------------------------------------------------------------------
 # Where ics 0.7.3 falls short of RFC 5545: every fix, in one place
 # --------------------------------------------------------------------------------------------
@@ -37,8 +39,9 @@ from dataclasses import dataclass, field
 #   2  CRLF after END:VCALENDAR (ics joins lines with CRLF but ends without one).
 #   3  Lines folded at 75 octets, never inside a UTF-8 character (ics never folds).
 #   4a CR in text: ics writes a CR as "\r", which is no TEXT escape (parsers show a literal \r);
-#      _text() turns CRLF and CR into LF before ics sees the text, and drops the other control
-#      characters, which RFC 5545 TEXT cannot hold at all (TAB stays).
+#      _text() turns CRLF and CR into LF before ics sees the text, and applies the rule every
+#      calendar text follows (core/safe_text.py): no control characters, which RFC 5545 TEXT
+#      cannot hold at all (TAB stays), no escape sequences, no bidi overrides.
 #   4b URL: ics escapes "," and ";" in URL as if it were TEXT, which breaks the link in vobject,
 #      ical and ical.js; cica adds URL as a raw content line, percent-encoding only what a URI
 #      cannot contain (so a hostile `source` cannot break the line either).
@@ -51,7 +54,6 @@ from dataclasses import dataclass, field
 #      on Windows, turn CRLF into CRCRLF).
 # (The fixes made while building are in ics_export.py; _vtimezone is in ics_vtimezone.py.)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _URI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved marks
 #: Characters quote() never encodes: its own safe ones (letters, digits, "_.-~") and _URI_SAFE.
 _URI_PLAIN = re.compile(r"[A-Za-z0-9_.\-~!#$%&'()*+,/:;=?@\[\]]*")
@@ -72,10 +74,9 @@ _RANKS = {
 
 
 def normalize_text(value: str) -> str:
-    """Text as it will read back from the file (fix 4a): line breaks as LF, no control chars."""
-    if value.isprintable():  # no line break, no control character: nothing to change
-        return value
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text as it will read back from the file (fix 4a): line breaks as LF, no control chars,
+    no escape sequences or bidi overrides (``safe_text.paragraphs``)."""
+    return paragraphs(value)
 
 
 def _text(value: str) -> str:

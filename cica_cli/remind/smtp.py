@@ -17,27 +17,11 @@ import contextlib
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Literal
 
 from ..errors import ConfigError, TemporaryFailure
 from .settings import Smtp
-
-Outcome = Literal["sent", "temporary", "permanent"]
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """What happened to one message."""
-
-    outcome: Outcome
-    detail: str = ""
-    #: The server may have accepted the message (the connection died while waiting for its
-    #: reply to DATA): keep it pending, resend under the same Message-ID.
-    ambiguous: bool = False
-    #: The connection is gone (421, reset): reconnect before the next message.
-    connection_lost: bool = False
+from .transport import Outcome, Result
 
 
 def _reply(code: int, text: bytes | str) -> str:

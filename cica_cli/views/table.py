@@ -1,27 +1,44 @@
-"""The ``cica upcoming`` table: Rich's ``Table`` layout, drawn row by row for large agendas."""
+"""The ``cica upcoming`` table: titles get the room first, then the place, then the kind.
+
+The table is cica's own plain layout, not a Rich ``Table``: columns two spaces apart, a rule
+under the headings, each row's cells wrapped in their column, and no trailing spaces, so that a
+pipe, a file or a cron mail gets clean lines. Rich only prints it (a row's colour on a terminal,
+none anywhere else). Laying out thousands of rows this way takes a fraction of what Rich's
+``Table`` needs for them (see docs/benchmarks.md).
+
+At any width the table shows When, Countdown and Title. Location, then Kind, are added only
+while the titles still get ``TITLE_ROOM`` columns (or all they need); when even the titles are
+short of it, the dates wrap at their dash and the countdowns between words first.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from functools import cache
-from itertools import pairwise
-from typing import TYPE_CHECKING
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.agenda import Item
-from .text import countdown, when_text
+from .text import compact_countdown, day_text, month_day
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from rich.console import Console, ConsoleOptions, RenderResult
-    from rich.segment import Segment
-    from rich.style import Style
-    from rich.table import Table
 
+#: Columns a title gets before Location or Kind is shown beside it.
+TITLE_ROOM = 40
+LOCATION_MAX = 24  # a longer place wraps
+GAP = "  "
+RULE = "\N{BOX DRAWINGS LIGHT HORIZONTAL}"
+_FLOOR = {"When": 10, "Countdown": 9, "Title": 10}  # below these a column never shrinks
+_NARROW_TITLE = 20  # titles narrower than this: dates and countdowns break anywhere
+_ORDER = ("When", "Countdown", "Kind", "Title", "Location")
+_OPTIONAL = ("Location", "Kind")  # the order in which they are added when there is room
+_COUNT_PIECES = re.compile(r"\d+ \S+ ?|\S+ ?")  # "in ", "137 days": a number keeps its unit
 
-_STATUS_STYLE = {
+STATUS_STYLE = {
     "overdue": "bold red",
     "today": "bold",
     "ongoing": "green",
@@ -31,333 +48,280 @@ _STATUS_STYLE = {
 }
 
 
-def agenda_table(
-    items: Sequence[Item], zone: dt.tzinfo, title: str, width: int = 80
-) -> AgendaTable:
-    """The ``cica upcoming`` table, laid out for a terminal ``width`` columns wide.
+class Row(NamedTuple):
+    """One item's cells, each as pieces that may go on separate lines, and its style."""
 
-    Dates, countdowns, kinds and places keep their natural width when the title still gets 30
-    columns; otherwise they wrap at fixed widths. The title column takes whatever is left.
+    cells: dict[str, tuple[str, ...]]
+    style: str | None
+
+
+def when_pieces(item: Item, zone: dt.tzinfo) -> tuple[str, ...]:
+    """The When cell, compact: ``Thu 27 Jun 2024``, ``27 Jun-11 Jul 2024``, ``1-5 Jul 2024``
+    (with an en dash).
+
+    Pieces joined make the text; a line may break between two pieces (after a range's dash,
+    or before a time).
     """
-    rows: list[tuple[str, str, str, str, str]] = [
-        (when_text(i, zone), countdown(i), i.event.event.kind, i.event.event.title,
-         i.event.event.location or "")
-        for i in items
-    ]  # fmt: skip
-    styles = [_STATUS_STYLE.get(i.status) for i in items]
-    natural = [max([len(h), *(len(r[c]) for r in rows)]) for c, h in enumerate(_HEADERS[:3])]
-    place = min(24, max([len(_HEADERS[4]), *(len(r[4]) for r in rows)]))
-    gaps = 2 * 4  # one space either side of each inner column border
-    if width - sum(natural) - place - gaps >= 30:
-        widths = (*natural, place)
-    else:
-        widths = (min(natural[0], 16), min(natural[1], 17), natural[2], min(place, 12))
-    return AgendaTable(title, widths, rows, styles)
+    dash = "\N{EN DASH}"
+    if isinstance(item.start, dt.datetime):
+        start = item.start.astimezone(zone)
+        end = item.end.astimezone(zone) if isinstance(item.end, dt.datetime) else start
+        if end.date() == start.date():
+            times = f"{start:%H:%M}" if end == start else f"{start:%H:%M}{dash}{end:%H:%M}"
+            return (f"{day_text(start.date())} ", times)
+        first = month_day(start.date(), year=start.year != end.year)
+        return (f"{first} {start:%H:%M}{dash}", f"{month_day(end.date())} {end:%H:%M}")
+    first_day, last_day = item.start_day, item.end_day
+    if first_day == last_day:
+        return (day_text(first_day),)
+    if (first_day.year, first_day.month) == (last_day.year, last_day.month):
+        return (f"{first_day.day}{dash}{month_day(last_day)}",)
+    first = month_day(first_day, year=first_day.year != last_day.year)
+    return (f"{first}{dash}", month_day(last_day))
 
 
-class AgendaTable:
-    """The agenda table: what a Rich ``Table`` draws, without Rich's work for every cell.
+def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int = 80) -> Table:
+    """The ``cica upcoming`` table for a terminal (or pipe) ``width`` columns wide."""
+    rows = [
+        Row(
+            {
+                "When": when_pieces(item, zone),
+                "Countdown": tuple(_COUNT_PIECES.findall(compact_countdown(item))),
+                "Kind": (item.event.event.kind,),
+                "Title": tuple(_pieces(_clean(item.event.event.title))),
+                "Location": tuple(_pieces(_clean(item.event.event.location or ""))),
+            },
+            STATUS_STYLE.get(item.status),
+        )
+        for item in items
+    ]
+    return Table(_clean(title), rows, layout(rows, width))
 
-    ``rich_table()`` is the table itself: a title, five columns with a simple head rule, the
-    title column taking what the others leave. Drawing it, Rich wraps, pads and styles each cell
-    through half a dozen renderables; 5 000 rows took seconds. With the widths fixed, a row is
-    only its cells' lines side by side, so ``__rich_console__`` yields the same segments itself:
-    plain text is wrapped and padded here as ``Text.wrap`` does (once per distinct text; with
-    characters of other widths, by ``Text.wrap`` itself), and anything else (tabs, line breaks,
-    control characters) is rendered by Rich as the table would. Cells and the title are literal
-    ``Text``, never markup or emoji codes. Runs of unstyled segments are joined, which
-    prints the same. When the terminal is too narrow for the fixed widths, Rich shares out the
-    width by the contents, and the table is drawn by Rich as a whole.
-    ``tests/test_agenda_table.py`` checks the bytes against ``rich_table()``.
-    """
 
-    def __init__(
-        self,
-        title: str,
-        widths: tuple[int, ...],
-        rows: Sequence[tuple[str, ...]],
-        styles: Sequence[str | None],
-    ) -> None:
+def layout(rows: Sequence[Row], width: int) -> dict[str, int]:
+    """The columns shown, in order, and the width of each."""
+    natural = {name: _natural(name, rows) for name in _ORDER}
+    natural["Location"] = min(natural["Location"], LOCATION_MAX)
+    # The narrowest a column is without breaking a piece ("in 137 days" stays whole).
+    least = {name: max(_FLOOR[name], _longest_piece(name, rows)) for name in ("When", "Countdown")}
+    least["Countdown"] = max(least["Countdown"], len("in 137 days"))
+    room = min(natural["Title"], TITLE_ROOM)
+
+    def title_width(columns: dict[str, int]) -> int:
+        return width - sum(columns.values()) - len(GAP) * len(columns)
+
+    # Location, then Kind, while the titles keep their room.
+    extra: dict[str, int] = {}
+    for name in _OPTIONAL:
+        with_it = {"When": least["When"], "Countdown": least["Countdown"], **extra}
+        with_it[name] = natural[name]
+        if any(r.cells[name] != ("",) for r in rows) and title_width(with_it) >= room:
+            extra[name] = natural[name]
+    # Dates and countdowns as wide as they need, unless wrapping them (at a range's dash, between
+    # words, or anywhere on a very narrow terminal) gives the titles room for fewer lines in all.
+    shapes = Counter(
+        (r.cells["When"], r.cells["Countdown"], _cell_len("".join(r.cells["Title"]))) for r in rows
+    )
+    # Cost: two per line, and one more for a row whose date or countdown wraps (a wrapped title
+    # reads better than a wrapped date).
+    dates = {w for w, _, _ in shapes}
+    countdowns = {c for _, c, _ in shapes}
+    best: tuple[int, int, dict[str, int]] | None = None
+    candidates = _candidates(rows, natural, least)
+    roomy = [(w, c) for w, c in candidates if title_width({"When": w, "Countdown": c, **extra})
+             >= min(_NARROW_TITLE, natural["Title"])]  # fmt: skip
+    for when, count in roomy or candidates[-1:]:
+        shown = {"When": when, "Countdown": count, **extra}
+        title = max(1, min(natural["Title"], title_width(shown)))
+        w_lines = {w: len(_wrap(w, when)) for w in dates}
+        c_lines = {c: len(_wrap(c, count)) for c in countdowns}
+        cost = 0
+        for (w, c, t), n in shapes.items():
+            lines = max(w_lines[w], c_lines[c], -(-t // title))
+            cost += n * (2 * lines + (w_lines[w] > 1) + (c_lines[c] > 1))
+        if best is None or (cost, -title) < best[:2]:
+            best = (cost, -title, shown)
+    assert best is not None
+    shown = best[2]
+    shown["Title"] = min(natural["Title"], max(title_width(shown), _FLOOR["Title"]))
+    return {name: shown[name] for name in _ORDER if name in shown}
+
+
+def _candidates(
+    rows: Sequence[Row], natural: dict[str, int], least: dict[str, int]
+) -> list[tuple[int, int]]:
+    """Widths of When and Countdown worth trying: as wide as every cell, as most cells, as the
+    widest piece, and their floors (for very narrow terminals)."""
+    options = []
+    for name in ("When", "Countdown"):
+        sizes = sorted(_cell_len("".join(r.cells[name])) for r in rows)
+        common = [sizes[len(sizes) * p // 100] for p in (50, 90)]
+        options.append({natural[name], least[name], *(w for w in common if w > least[name])})
+    floors = (_FLOOR["When"], _FLOOR["Countdown"])  # last: only when nothing else leaves room
+    return [(w, c) for w in sorted(options[0]) for c in sorted(options[1])] + [floors]
+
+
+class Table:
+    """Lines of text, each with the name of its style; a Rich renderable."""
+
+    def __init__(self, title: str, rows: Sequence[Row], widths: dict[str, int]) -> None:
         self.title = title
-        self.widths = widths  # When, Countdown, Kind, Location
         self.rows = rows
-        self.styles = styles
+        self.widths = widths
 
-    def rich_table(self) -> Table:
-        """The Rich ``Table`` this draws."""
-        from rich import box
-        from rich.table import Table
-        from rich.text import Text
+    def lines(self) -> Iterator[tuple[str, str | None]]:
+        """The table's lines, without trailing spaces, and the style of each."""
+        widths = self.widths
+        if self.title:
+            yield self.title, "table.title"
+            yield "", None
+        yield _join([(name, widths[name]) for name in widths]), "bold"
+        yield _join([(RULE * w, w) for w in widths.values()]), None
+        wrapped: dict[tuple[tuple[str, ...], int], list[str]] = {}
+        for row in self.rows:
+            columns = []
+            for name, w in widths.items():
+                pieces = row.cells[name]
+                lines = wrapped.get((pieces, w))
+                if lines is None:
+                    lines = wrapped[pieces, w] = _wrap(pieces, w)
+                columns.append(lines)
+            for n in range(max(len(lines) for lines in columns)):
+                cells = [
+                    (lines[n] if n < len(lines) else "", w)
+                    for lines, w in zip(columns, widths.values(), strict=True)
+                ]
+                yield _join(cells), row.style
 
-        # Calendar text is Text, never markup: a title "[/]" or ":smile:" prints as written.
-        table = Table(
-            title=Text(self.title, style="table.title"), title_justify="left",
-            header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, expand=True,
-        )  # fmt: skip
-        table.add_column(_HEADERS[0], width=self.widths[0])
-        table.add_column(_HEADERS[1], width=self.widths[1])
-        table.add_column(_HEADERS[2], width=self.widths[2], no_wrap=True)
-        table.add_column(_HEADERS[3], ratio=1, min_width=12)
-        table.add_column(_HEADERS[4], width=self.widths[3])
-        for row, style in zip(self.rows, self.styles, strict=True):
-            table.add_row(*(Text(cell) for cell in row), style=style)
-        return table
-
-    def column_widths(self, max_width: int) -> list[int] | None:
-        """Each column's width with its padding, as Rich computes it; None when Rich would
-        fit the columns to their contents (the fixed columns leave the title under 3)."""
-        # Table._calculate_column_widths for an expanding table whose only flexible column has
-        # ratio 1: the fixed columns (width + padding, at most the space inside the borders)
-        # and the title gets the rest, if that is at least its minimum (1 + padding).
-        inside = max_width - _BORDERS
-        fixed = [min(w + pad, inside) for w, pad in zip(self.widths, _FIXED_PADDING, strict=True)]
-        title = inside - sum(fixed)
-        if inside < 1 or title < 3:
-            return None
-        return [*fixed[:3], title, fixed[3]]
+    def __str__(self) -> str:
+        return "".join(line + "\n" for line, _ in self.lines())
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        widths = self.column_widths(options.max_width)
-        if widths is None:
-            yield self.rich_table()
-            return
-        yield from _TableDrawer(console, options, widths).draw(self)
-
-
-_HEADERS = ("When", "Countdown", "Kind", "Title", "Location")
-_BORDERS = 6  # the two edges and four column dividers of box.SIMPLE_HEAD
-_FIXED_PADDING = (1, 2, 2, 1)  # When, Countdown, Kind, Location (pad_edge=False)
-#: (left padding, right padding, no_wrap) of each column, in order.
-_CELL_LAYOUT = ((0, 1, False), (1, 1, False), (1, 1, True), (1, 1, False), (1, 0, False))
-
-
-class _TableDrawer:
-    """Draws an ``AgendaTable`` at given column widths, segment for segment as Rich would."""
-
-    def __init__(self, console: Console, options: ConsoleOptions, widths: list[int]) -> None:
-        from rich import box
         from rich.segment import Segment
 
-        self.console = console
-        self.widths = widths
-        self.options = options.update(width=sum(widths) + _BORDERS, highlight=False, height=None)
-        self.box = box.SIMPLE_HEAD.substitute(self.options, safe=console.safe_box)
-        get_style = console.get_style
-        self.border_style = get_style("none") + get_style("")
-        self.cell_style = get_style("")
-        self.segment = Segment
-        self.wrapped: dict[tuple[str, int, tuple[int, int, bool]], tuple[str, ...] | None] = {}
-        self.row_styles: dict[str | None, tuple[Style, Style]] = {}  # name: (cells, row)
-        self.dividers: dict[tuple[str, Style], Segment] = {}
-
-    def draw(self, table: AgendaTable) -> Iterator[Segment]:
-        from rich.style import Style
-
-        console, box, segment = self.console, self.box, self.segment
-        widths, border_style = self.widths, self.border_style
-        from rich.text import Text
-
-        title = Text(table.title, style="table.title", justify="left")
-        if title:  # as Rich: no line for a title of nothing but control characters
-            yield from console.render(title, self.options.update(justify="left"))
-        yield segment(box.get_top(widths), border_style)
-        yield segment.line()
-        header_style = console.get_style("bold") + console.get_style("")
-        edges = (box.head_left, box.head_vertical, box.head_right)
-        yield from self.row(_HEADERS, header_style, Style.null(), edges, header=True)
-        yield segment(box.get_row(widths, "head", edge=True), border_style)
-        yield segment.line()
-        last = len(table.rows) - 1
-        for index, (row, style_name) in enumerate(zip(table.rows, table.styles, strict=True)):
-            styles = self.row_styles.get(style_name)
-            if styles is None:
-                row_style = Style.null()
-                if style_name is not None:
-                    row_style += console.get_style(style_name)
-                styles = self.row_styles[style_name] = (self.cell_style + row_style, row_style)
-            edges = (
-                (box.foot_left, box.foot_vertical, box.foot_right)
-                if index == last
-                else (box.mid_left, box.mid_vertical, box.mid_right)
-            )
-            yield from self.row(row, *styles, edges)
-        yield segment(box.get_bottom(widths), border_style)
-        yield segment.line()
-
-    def row(
-        self,
-        cells: Sequence[str],
-        style: Style,
-        row_style: Style,
-        edges: tuple[str, str, str],
-        header: bool = False,
-    ) -> Iterator[Segment]:
-        """The lines of one row; runs of unstyled segments are joined (they print the same)."""
-        segment = self.segment
-        rendered: list[Sequence[str] | list[list[Segment]]] = []
-        plain: list[Sequence[str]] = []  # the same, while every cell is plain text
-        for text, width, layout in zip(cells, self.widths, _CELL_LAYOUT, strict=True):
-            key = (text, width, layout)
-            try:
-                texts = self.wrapped[key]
-            except KeyError:
-                texts = self.wrapped[key] = self.plain_cell(text, width, layout)
-            if texts is None:
-                rendered.append(self.rich_cell(text, width, layout, style))
-            else:
-                rendered.append(texts)
-                plain.append(texts)
-        height = max(len(lines) for lines in rendered)
-        left, divider_text, right = edges
-        border_style = self.border_style
-        divider = self.dividers.get((divider_text, row_style))
-        if divider is None:  # a blank divider takes the row's background, as in Rich
-            divider = self.dividers[divider_text, row_style] = (
-                segment(divider_text, border_style)
-                if divider_text.strip()
-                else segment(divider_text, row_style.background_style + border_style)
-            )
-        if len(plain) == len(rendered) and not (header or style or border_style or divider.style):
-            # Most rows: nothing styled, only plain text; each line becomes one segment.
-            for line_no in range(height):
-                parts = [
-                    lines[line_no] if line_no < len(lines) else " " * width
-                    for lines, width in zip(plain, self.widths, strict=True)
-                ]
-                yield segment(left + divider_text.join(parts) + right)
-                yield segment.line()
-            return
-        for line_no in range(height):
-            pieces = [segment(left, border_style)]
-            for column, (lines, (pad_left, pad_right, _)) in enumerate(
-                zip(rendered, _CELL_LAYOUT, strict=True)
-            ):
-                if column:
-                    pieces.append(divider)
-                # Rich aligns header cells to the bottom, the others to the top.
-                at = line_no - (height - len(lines) if header else 0)
-                if at < 0 or at >= len(lines):
-                    pieces.append(segment(" " * self.widths[column], style))
-                    continue
-                line = lines[at]
-                if not isinstance(line, str):
-                    pieces.extend(line)
-                elif not style:
-                    pieces.append(segment(line, style))
-                else:  # padding and text: separate segments, as Rich styles each
-                    if pad_left:
-                        pieces.append(segment(line[:pad_left], style))
-                    pieces.append(segment(line[pad_left : len(line) - pad_right], style))
-                    if pad_right:
-                        pieces.append(segment(line[-pad_right:], style))
-            pieces.append(segment(right, border_style))
-            yield from _joined(pieces)
-            yield segment.line()
-
-    def plain_cell(
-        self, text: str, width: int, layout: tuple[int, int, bool]
-    ) -> tuple[str, ...] | None:
-        """A cell's lines with their padding, if ``text`` is plain (see ``_wrap_plain``)."""
-        pad_left, pad_right, no_wrap = layout
-        texts = _wrap_plain(text, width - pad_left - pad_right, no_wrap, self.console)
-        if texts is None:
-            return None
-        return tuple(f"{' ' * pad_left}{line}{' ' * pad_right}" for line in texts)
-
-    def rich_cell(
-        self, text: str, width: int, layout: tuple[int, int, bool], style: Style
-    ) -> list[list[Segment]]:
-        """A cell's lines drawn by Rich, as the table does (for tabs, line breaks...)."""
-        from rich.padding import Padding
-        from rich.text import Text
-
-        pad_left, pad_right, no_wrap = layout
-
-        cell_options = self.options.update(
-            width=width, justify="left", no_wrap=no_wrap, overflow="ellipsis",
-            height=None, highlight=False,
-        )  # fmt: skip
-        padded = Padding(Text(text), (0, pad_right, 0, pad_left))
-        return self.console.render_lines(padded, cell_options, style=style)
+        styles = {name: console.get_style(name) for name in {"table.title", "bold"}}
+        styles.update({name: console.get_style(name) for name in STATUS_STYLE.values()})
+        newline = Segment.line()
+        for line, style in self.lines():
+            yield Segment(line, styles[style] if style else None)
+            yield newline
 
 
-@cache  # built when first needed: `cica next` imports this module too
-def narrow_characters() -> frozenset[str]:
-    """Characters one cell wide wherever they are (``tests/test_agenda_table.py`` checks it)."""
-    return frozenset(
-        [chr(c) for c in range(0x20, 0x7F)]
-        + [chr(c) for c in range(0xA1, 0x300) if c != 0xAD]
-        + list("\N{EN DASH}\N{EM DASH}\u2018\u2019\u201c\u201d\N{HORIZONTAL ELLIPSIS}")
-    )
+def _join(cells: Sequence[tuple[str, int]]) -> str:
+    """Cells padded to their widths, two spaces apart, with no trailing spaces."""
+    return GAP.join(text + " " * (width - _cell_len(text)) for text, width in cells).rstrip()
 
 
-_WORD = r"\s*\S+\s*"  # as rich._wrap.words: a word and the spaces after it
+def _natural(name: str, rows: Sequence[Row]) -> int:
+    return max([len(name), *(_cell_len("".join(r.cells[name])) for r in rows)])
 
 
-def _wrap_plain(text: str, width: int, no_wrap: bool, console: Console) -> tuple[str, ...] | None:
-    """The lines of ``text`` in a cell ``width`` wide, padded, as Rich lays them out.
-
-    None if it has tabs, line breaks or control characters; Rich draws such a cell itself.
-    """
-    fits = len(text) <= width and text.isascii() and text.isprintable()
-    if fits:
-        return (text.ljust(width),)  # most cells
-    if not text.isprintable():
-        return None
-    if not narrow_characters().issuperset(text):
-        from rich.cells import cell_len
-        from rich.text import Text
-
-        wrapped = Text(text).wrap(
-            console, width, justify="left", overflow="ellipsis", no_wrap=no_wrap
-        )
-        texts = tuple(line.plain for line in wrapped)
-        return texts if all(cell_len(line) == width for line in texts) else None
-    if len(text) <= width:
-        return (text + " " * (width - len(text)),)
-    # Text.wrap with overflow="ellipsis": break before a word that does not fit the rest of
-    # the line (rich._wrap.divide_line, fold=False), drop the spaces that overhang the width,
-    # cut what is still too long with an ellipsis, pad the rest.
-    pieces = [text]
-    if not no_wrap:
-        breaks = [0]
-        offset = 0
-        for word in re.finditer(_WORD, text):
-            start, end = word.span()
-            length = len(word.group().rstrip())
-            if width - offset >= length:
-                offset += end - start
-            elif length > width or offset:
-                if start:
-                    breaks.append(start)
-                offset = end - start
-        breaks.append(len(text))
-        pieces = [text[a:b] for a, b in pairwise(breaks)]
-    lines = []
-    for piece in pieces:
-        line = piece
-        if not no_wrap and len(line) > width:
-            spaces = re.search(r"\s+$", line)
-            if spaces:
-                line = line[: len(line) - min(len(spaces.group()), len(line) - width)]
-        if len(line) > width:
-            line = line[: width - 1] + "\N{HORIZONTAL ELLIPSIS}"
-        lines.append(line + " " * (width - len(line)))
-    return tuple(lines)
+def _longest_piece(name: str, rows: Sequence[Row]) -> int:
+    return max([0, *(_cell_len(p.rstrip()) for r in rows for p in r.cells[name])])
 
 
-def _joined(line: list[Segment]) -> Iterator[Segment]:
-    """``line`` with each run of unstyled segments made one (the console prints the same)."""
-    from rich.segment import Segment
-
-    plain: list[str] = []
-    for segment in line:
-        if segment.style:
-            if plain:
-                yield Segment("".join(plain))
-                plain = []
-            yield segment
+def _pieces(text: str) -> list[str]:
+    """Words, each with the spaces after it: a line may break between any two."""
+    pieces: list[str] = []
+    for word in text.split(" "):
+        if pieces and not word:
+            pieces[-1] += " "
         else:
-            plain.append(segment.text)
-    if plain:
-        yield Segment("".join(plain))
+            pieces.append(word + " ")
+    if pieces:
+        pieces[-1] = pieces[-1][:-1]
+    return pieces or [""]
+
+
+def _wrap(pieces: Sequence[str], width: int) -> list[str]:
+    """``pieces`` packed into lines of at most ``width`` cells.
+
+    A piece too long for a line of its own is split into words, and a word too long is cut.
+    """
+    whole = "".join(pieces)
+    if _cell_len(whole) <= width:  # most cells
+        return [whole]
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if _cell_len((line + piece).rstrip()) <= width:
+            line += piece
+            continue
+        if line:
+            lines.append(line.rstrip())
+            line = ""
+        if _cell_len(piece.rstrip()) <= width:
+            line = piece
+            continue
+        words = _pieces(piece)
+        if len(words) > 1:
+            *complete, line = _wrap(words, width)
+            lines.extend(complete)
+            continue
+        line = piece
+        while _cell_len(line.rstrip()) > width:  # a word longer than the column
+            cut = _fit(line, width)
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line.rstrip())
+    return lines
+
+
+def _fit(text: str, width: int) -> int:
+    """How many characters of ``text`` fit in ``width`` cells (at least one)."""
+    used = 0
+    for index, char in enumerate(text):
+        used += _char_len(char)
+        if used > width:
+            return max(index, 1)
+    return len(text)
+
+
+def _cell_len(text: str) -> int:
+    """Terminal cells ``text`` takes: East Asian wide characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return _unicode_cell_len(text)
+
+
+@lru_cache(maxsize=4096)
+def _unicode_cell_len(text: str) -> int:
+    if max(text) < "\u0300" or _NARROW.issuperset(text):  # Latin, or dates with their dash
+        return len(text)
+    return sum(_char_len(char) for char in text)
+
+
+def _char_len(char: str) -> int:
+    if char.isascii():
+        return 1
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+_NARROW = frozenset(
+    [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x300) if c != 0xAD]
+    + list("\N{EN DASH}\N{EM DASH}\u2018\u2019\u201c\u201d\N{HORIZONTAL ELLIPSIS}")
+)  # fmt: skip
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
+def _clean(text: str) -> str:
+    """Calendar text fit for one terminal line: breaks and tabs as spaces, no control codes.
+
+    An escape sequence in a title must not reach the terminal, and a bidi override must not
+    reorder the rest of the line; a control character shows as U+FFFD.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text.translate(_BIDI):
+        if char.isprintable():
+            out.append(char)
+        elif char.isspace():
+            out.append(" ")
+        elif unicodedata.category(char) == "Cf":
+            out.append(char)  # zero-width joiners and the like: part of the text
+        else:
+            out.append("\N{REPLACEMENT CHARACTER}")
+    return "".join(out)

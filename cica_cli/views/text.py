@@ -1,8 +1,8 @@
 """Presentation: plain text, the JSON documents and ``cica show``'s grid. Builds; never prints.
 
 Rich is imported inside the functions that build Rich objects, so that ``cica next`` and
-``--json`` never pay for it. The ``upcoming`` table is in ``render_table``; indented JSON text is
-made by ``json_text``.
+``--json`` never pay for it. The ``upcoming`` table is in ``table``; indented JSON text is made
+by ``json_text``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ JSON_SCHEMA_VERSION = 1
 def day_text(day: dt.date, year: bool = True) -> str:
     """``Thu 27 Jun 2024`` (English names whatever the locale, so output is stable)."""
     text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def month_day(day: dt.date, year: bool = True) -> str:
+    """``27 Jun 2024``, or ``27 Jun``: a day without its weekday, for ranges."""
+    text = f"{day.day} {_MONTHS[day.month - 1]}"
     return f"{text} {day.year}" if year else text
 
 
@@ -76,6 +82,20 @@ def countdown(item: Item) -> str:
     if item.status == "overdue":
         return "overdue (today)" if e == 0 else f"overdue by {_days(-e)}"
     return "ended today" if e == 0 else "yesterday" if e == -1 else f"{_days(-e)} ago"
+
+
+def compact_countdown(item: Item) -> str:
+    """The table's countdown: ``in 62 days``, ``ends in 14 days``, ``3 days overdue``.
+
+    Shorter than ``countdown``: an ongoing item says only when it ends (its range is beside it).
+    """
+    if item.status == "ongoing":
+        e = item.days_until_end
+        return "ends today" if e == 0 else "ends tomorrow" if e == 1 else f"ends in {_days(e)}"
+    if item.status == "overdue":
+        e = item.days_until_end
+        return "overdue today" if e == 0 else f"{_days(-e)} overdue"
+    return countdown(item)
 
 
 def next_line(item: Item, zone: dt.tzinfo) -> str:
