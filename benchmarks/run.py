@@ -93,6 +93,9 @@ COMMANDS = (
         ),
     ),
 )
+# Issue 13: an edit, written, with the report of what moved with it. On a copy of the calendar
+# (made afresh for each calendar), one event moved a day later on every run.
+COMMANDS += (Command("move", ("move", "{move_id}", "+1d", "-c", "{edit_cal}")),)
 BASELINES = (
     Command("python -c pass", ("-c", "pass"), cica=False),
     Command("import floor", ("-c", FLOOR_CODE), cica=False),
@@ -161,7 +164,16 @@ class Runner:
         self.env = env
 
     def argv(self, command: Command, cal: Path, as_of: str) -> list[str]:
-        filled = [a.format(cal=cal, as_of=as_of, tmp=self.scratch) for a in command.args]
+        filled = [
+            a.format(
+                cal=cal,
+                as_of=as_of,
+                tmp=self.scratch,
+                edit_cal=self.scratch / "edited.toml",
+                move_id=move_target(cal),
+            )
+            for a in command.args
+        ]
         return [*self.cica, *filled] if command.cica else [self.python, *filled]
 
     def run_once(self, argv: Sequence[str], cache: Path) -> tuple[float, int, int, str]:
@@ -191,6 +203,16 @@ class Runner:
         return cold
 
 
+def move_target(cal: Path) -> str:
+    """The event `cica move` moves: the SOC of the shipped calendar; in a synthetic one, a meeting
+    with a typed date halfway through the file (every fifth meeting is computed)."""
+    events = int(cal.stem.rsplit("-", 1)[-1]) if cal.stem.startswith("events-") else 0
+    if not events:
+        return "soc-astana-2024-06"
+    cluster = max(1, events // 16)
+    return f"c{cluster + (1 if cluster % 5 == 0 else 0):06d}-soc"
+
+
 def _problem(code: int, stderr: str) -> str:
     if code == 2 and "No such command" in stderr:
         return "n/a"
@@ -211,6 +233,7 @@ def bench_calendar(
     """Warm up, then ``runs`` interleaved rounds of every command, warm and cold."""
     warm_cache = runner.scratch / f"cache-warm-{events}"
     shutil.rmtree(warm_cache, ignore_errors=True)
+    shutil.copyfile(cal, runner.scratch / "edited.toml")  # what `move` edits
     rows: list[Row] = []
     for command in commands:
         row = Row(name, events, command, Timing(), Timing() if command.cica else None)
@@ -324,6 +347,7 @@ def targets(rows: Sequence[Row], floor: float | None) -> list[str]:
             "export": 3.0,
             "export -o /dev/null": 3.0,
             "remind --dry-run": 1.5,
+            "move": 1.5,
         }
         for label, limit in limits.items():
             t = timing(_find(rows, 10_000, label), cold)

@@ -27,7 +27,21 @@ def build_app() -> "typer.Typer":
     """The Typer app with every command, built on first use (importing Typer takes a while)."""
     import typer
 
-    from .commands import export, next_, remind, show, timeline, upcoming, validate
+    from .commands import (
+        add,
+        cancel,
+        diff,
+        done,
+        export,
+        move,
+        next_,
+        remind,
+        set_,
+        show,
+        timeline,
+        upcoming,
+        validate,
+    )
 
     app = typer.Typer(
         name="cica",
@@ -60,6 +74,9 @@ def build_app() -> "typer.Typer":
         """Plan meetings, procedures and deadlines from one TOML calendar."""
 
     for module in (upcoming, next_, show, timeline, validate, remind, export):
+        module.register(app)
+    # planning: compare versions, and edit the calendar without opening it
+    for module in (diff, move, done, cancel, set_, add):
         module.register(app)
     return app
 

@@ -64,6 +64,12 @@ class CalendarDataError(CicaError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class EditRefusedError(CicaError):
+    """An edit of the calendar that cica will not make (nothing is written)."""
+
+    exit_code = ExitCode.DATAERR
+
+
 class CalendarNotFoundError(CicaError):
     """No calendar file in any of the places cica looks."""
 

@@ -48,6 +48,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "cica_cli.ical": ("cica_cli.core", "cica_cli.ical"),
     # a reminder mail carries an .ics attachment and uses the views' wording of a day
     "cica_cli.remind": ("cica_cli.core", "cica_cli.ical", "cica_cli.views", "cica_cli.remind"),
+    # the calendar file edited in its own style: reads the core's TOML parser to check an edit
+    "cica_cli.edit": ("cica_cli.core.toml_text", "cica_cli.core.model", "cica_cli.edit"),
 }
 # Third-party modules that only some layers may import.
 OWNERS: dict[str, tuple[str, ...]] = {
@@ -57,6 +59,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "ics": ("cica_cli.ical",),
     "smtplib": ("cica_cli.remind.smtp",),
     "email": ("cica_cli.remind",),
+    "tomlkit": ("cica_cli.edit",),
 }
 
 

@@ -237,7 +237,19 @@ def test_invalid_toml_exits_65_with_line_and_column(
 
 # --- conventions ------------------------------------------------------------------------------
 
-COMMANDS = ["upcoming", "next", "show", "timeline", "validate"]
+COMMANDS = [
+    "upcoming",
+    "next",
+    "show",
+    "timeline",
+    "validate",
+    "diff",
+    "move",
+    "done",
+    "cancel",
+    "set",
+    "add",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

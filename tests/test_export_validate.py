@@ -21,6 +21,7 @@ import pytest
 
 from .conftest import SHIPPED
 from .test_export import EVERY_FEATURE
+from .test_export_feed import FEED
 
 # Read at import: the per-test fixtures clear every CICA_* variable.
 _NAMED = os.environ.get("CICA_ICS_VALIDATE", "")
@@ -49,10 +50,10 @@ class Verdict:
     output: str
 
 
-def _export(calendar: Path, out: Path) -> None:
+def _export(calendar: Path, out: Path, *args: str) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1717200000"}
     subprocess.run(
-        [sys.executable, "-m", "cica_cli", "export", "-c", str(calendar), "-o", str(out)],
+        [sys.executable, "-m", "cica_cli", "export", "-c", str(calendar), "-o", str(out), *args],
         env=env,
         check=True,
         capture_output=True,
@@ -91,10 +92,19 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
         out = folder / f"{name}.ics"
         _export(calendar, out)
         results[name] = _validate(out)
+    # A feed after a deletion and a change of selection: a cancelled event (its zone's
+    # VTIMEZONE gone) and X-CICA-HISTORY lines.
+    feed, out = folder / "feed.toml", folder / "feed.ics"
+    feed.write_text(FEED, encoding="utf-8")
+    _export(feed, out)
+    feed.write_text(FEED[: FEED.index("[events.weekly]")], encoding="utf-8")
+    _export(feed, out, "--kind", "deadline")
+    assert b"STATUS:CANCELLED" in out.read_bytes() and b"X-CICA-HISTORY:" in out.read_bytes()
+    results["feed"] = _validate(out)
     return results
 
 
-@pytest.mark.parametrize("name", ["shipped", "every-feature"])
+@pytest.mark.parametrize("name", ["shipped", "every-feature", "feed"])
 def test_every_checker_accepts_the_export(verdicts: dict[str, Verdict], name: str) -> None:
     verdict = verdicts[name]
     assert verdict.code == 0, verdict.output

@@ -136,14 +136,23 @@ def export(
         target = Path(output) if output else Path(default_filename(feed_name(schedule, options)))
         if target.is_dir():
             target = target / default_filename(feed_name(schedule, options))
+        previous = _previous(target)
         with collector_paused():
-            data = export_ics(schedule, stamp, options, previous=_previous(target))
-        write_atomic(target, data)
-    count = data.count(b"\r\nBEGIN:VEVENT\r\n")
+            data = export_ics(schedule, stamp, options, previous=previous, today=today)
+        if data != previous:  # an unchanged feed keeps its mtime: web servers answer 304
+            write_atomic(target, data)
+    cancelled = data.count(b"\r\nX-CICA-DELETED:")
+    count = data.count(b"\r\nBEGIN:VEVENT\r\n") - cancelled
     if count == 0:
         say("cica: no event matches; the calendar written is empty")
     if target is not None:
-        say(f"Wrote {count} event{'s' if count != 1 else ''} to {target}")
+        events = f"{count} event{'s' if count != 1 else ''}"
+        if cancelled:
+            events += f" and {cancelled} deleted one{'s' if cancelled != 1 else ''} as cancelled"
+        if data != previous:
+            say(f"Wrote {events} to {target}")
+        else:
+            say(f"{target} is up to date ({events}); left untouched")
 
 
 def _leads(texts: list[str]) -> tuple[Offset, ...]:
@@ -200,8 +209,13 @@ def _stamp(source_date_epoch: str | None, calendar_path: Path) -> dt.datetime:
 
 
 def _previous(target: Path) -> bytes | None:
-    """The export being replaced: where SEQUENCE and LAST-MODIFIED are remembered."""
+    """The export being replaced: where SEQUENCE, LAST-MODIFIED and the history of the feed
+    are remembered. Only a regular file is read (``/dev/zero`` or a FIFO would never end)."""
+    import stat
+
     try:
+        if not stat.S_ISREG(os.stat(target).st_mode):  # before opening: a FIFO's open blocks
+            return None
         return target.read_bytes()
     except OSError:
         return None

@@ -65,22 +65,17 @@ def read_calendar(path: Path) -> bytes:
         raise CalendarNotFoundError(f"cannot read calendar {path}: {err.strerror}") from err
 
 
-def load_schedule(path: Path, cache_dir: Path | None) -> Schedule:
+def load_schedule(path: Path, cache_dir: Path | None, data: bytes | None = None) -> Schedule:
     """The schedule of the calendar at ``path``: from the cache if it has it, else loaded.
 
-    ``cache_dir`` None means no cache. Errors are those of ``loader.load``; the cache itself
-    never raises.
+    ``cache_dir`` None means no cache; ``data``: the file's bytes, if already read. Errors are
+    those of ``loader.load``; the cache itself never raises.
     """
-    data = read_calendar(path)
-    entry = key = None
-    if cache_dir is not None:
-        try:
-            key = cache_key(data)
-            name = _digest(os.fsencode(path.absolute()))
-            entry = cache_dir / f"{name}.cache"
-        except Exception:  # e.g. cica's own files cannot be looked at: no cache, no error
-            key = entry = None
-        schedule = _read(entry, key) if entry is not None and key is not None else None
+    if data is None:
+        data = read_calendar(path)
+    entry, key = _entry(path, cache_dir, data)
+    if entry is not None and key is not None:
+        schedule = _read(entry, key)
         if schedule is not None:
             return schedule
     from .loader import loads
@@ -89,6 +84,23 @@ def load_schedule(path: Path, cache_dir: Path | None) -> Schedule:
     if entry is not None and key is not None:
         _write(entry, key, schedule)
     return schedule
+
+
+def store_schedule(path: Path, cache_dir: Path | None, data: bytes, schedule: Schedule) -> None:
+    """Keep ``schedule`` as the entry of ``path`` holding ``data`` (an edit just wrote them), so
+    that the next command is served from the cache. Never raises."""
+    entry, key = _entry(path, cache_dir, data)
+    if entry is not None and key is not None:
+        _write(entry, key, schedule)
+
+
+def _entry(path: Path, cache_dir: Path | None, data: bytes) -> tuple[Path | None, str | None]:
+    if cache_dir is None:
+        return None, None
+    try:
+        return cache_dir / f"{_digest(os.fsencode(path.absolute()))}.cache", cache_key(data)
+    except Exception:  # e.g. cica's own files cannot be looked at: no cache, no error
+        return None, None
 
 
 def cache_key(data: bytes) -> str:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
@@ -27,7 +28,9 @@ from .conform import (
     _conform,
     _emit,
     _Node,
+    _order,
     _parse,
+    _prop_name,
     _text,
     _tree,
     _url,
@@ -44,10 +47,19 @@ from .properties import (
     _triggers,
     _zoned_times,
 )
-from .revisions import Revision, _previous_revisions, _revision
+from .revisions import (
+    CANCELLED_DAYS,
+    DELETED_PROP,
+    Revision,
+    _revision,
+    history_line,
+    read_previous,
+    uid_digest,
+)
 from .vtimezone import _vtimezone, _vtimezone_span
 
 __all__ = [
+    "CANCELLED_DAYS",
     "ExportOptions",
     "Revision",
     "default_filename",
@@ -144,21 +156,142 @@ def export_ics(
     stamp: dt.datetime,
     options: ExportOptions = ExportOptions(),  # frozen, so a shared default is safe
     previous: bytes | None = None,
+    today: dt.date | None = None,
 ) -> bytes:
     """The calendar as an RFC 5545 file (UTF-8, CRLF, folded), ready to write as is.
 
     ``stamp`` (aware) becomes every DTSTAMP and the LAST-MODIFIED of new or changed events: pass
     ``SOURCE_DATE_EPOCH`` or the calendar file's modification time, never "now", so that an
     unchanged calendar exports to the same bytes. ``previous`` is the export being replaced, if
-    any: it is where SEQUENCE and LAST-MODIFIED are remembered (see ``ics_revisions``).
+    any: it is where SEQUENCE and LAST-MODIFIED are remembered, with the history of the events
+    this selection leaves out; events deleted since are published as cancelled, for
+    ``CANCELLED_DAYS`` days counted in ``today`` (default: the stamp's day). See ``revisions``.
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be an aware datetime")
     stamp = stamp.astimezone(UTC).replace(microsecond=0)
     events = select_events(schedule, options)
     name = feed_name(schedule, options)
-    before = _previous_revisions(previous) if previous else {}
-    return b"".join(_build(schedule, events, name, options, stamp, before))
+    memory = (
+        _remembered(schedule, events, previous, stamp, today or stamp.date())
+        if previous
+        else _Memory({}, [], [])
+    )
+    return b"".join(_build(schedule, events, name, options, stamp, memory))
+
+
+@dataclass
+class _Memory:
+    """What this export carries from the one it replaces."""
+
+    revisions: Mapping[str, tuple[str, Revision]]  # UID -> (fingerprint, revision)
+    history: list[str]  # X-CICA-HISTORY lines
+    cancelled: list[list[str]]  # VEVENTs of deleted events, as lines
+
+
+def _remembered(
+    schedule: Schedule,
+    events: Sequence[Resolved],
+    previous: bytes,
+    stamp: dt.datetime,
+    today: dt.date,
+) -> _Memory:
+    """Revisions for ``events``, the history of the rest, and the deleted events to cancel."""
+    calendar_name = schedule.settings.name
+    in_calendar = {stable_uid(calendar_name, i) for i in schedule.events}
+    before = read_previous(previous, keep=in_calendar)
+    selected = {stable_uid(calendar_name, e.id) for e in events}
+    revisions = before.events
+    history = before.history
+    if history:
+        for uid in selected:
+            old = history.pop(uid_digest(uid), None)
+            if old is not None and uid not in revisions:
+                revisions[uid] = old
+    cancelled: list[list[str]] = []
+    for uid, (fingerprint, revision) in before.events.items():
+        if uid in selected:
+            continue
+        node = before.gone.get(uid)
+        if node is not None:
+            deleted_on = _deleted_on(node)
+            if deleted_on is None:  # deleted since the previous export: cancel it now
+                cancelled.append(_cancelled(node, revision, stamp, today))
+                continue
+            if (today - deleted_on).days < CANCELLED_DAYS:
+                cancelled.append(_restamped(node, stamp))
+                continue
+        history[uid_digest(uid)] = (fingerprint, revision)
+    lines = [history_line(key, *entry) for key, entry in sorted(history.items())]
+    return _Memory(revisions, lines, sorted(cancelled))
+
+
+def _stamp_text(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _deleted_on(node: _Node) -> dt.date | None:
+    """The day a cancelled event was first published as deleted (its ``X-CICA-DELETED``)."""
+    for line in node.props:
+        if _prop_name(line) == DELETED_PROP:
+            try:
+                return dt.datetime.strptime(line.split(":", 1)[1], "%Y%m%d").date()
+            except (IndexError, ValueError):
+                return None
+    return None
+
+
+def _cancelled(node: _Node, revision: Revision, stamp: dt.datetime, today: dt.date) -> list[str]:
+    """The deleted event as published last time, now ``STATUS:CANCELLED`` with the next
+    SEQUENCE, without alarms, its zoned times in UTC (its VTIMEZONE may be gone)."""
+    later = max(stamp, revision.last_modified + dt.timedelta(seconds=1))
+    replaced = {
+        "DTSTAMP": f"DTSTAMP:{_stamp_text(stamp)}",
+        "SEQUENCE": f"SEQUENCE:{revision.sequence + 1}",
+        "LAST-MODIFIED": f"LAST-MODIFIED:{_stamp_text(later)}",
+        "STATUS": "STATUS:CANCELLED",
+    }
+    props = []
+    for line in node.props:
+        name = _prop_name(line)
+        if name in replaced:
+            props.append(replaced.pop(name))
+        elif name in ("DTSTART", "DTEND", "EXDATE"):
+            props.append(_in_utc(line))
+        else:
+            props.append(line)
+    props.extend(replaced.values())  # any the event lacked
+    props.append(f"{DELETED_PROP}:{today:%Y%m%d}")
+    order = _order("VEVENT", tuple(_prop_name(p) for p in props))
+    return ["BEGIN:VEVENT", *(props[i] for i in order), "END:VEVENT"]
+
+
+def _restamped(node: _Node, stamp: dt.datetime) -> list[str]:
+    """A cancelled event carried over as it was, but for this export's DTSTAMP."""
+    props = [
+        f"DTSTAMP:{_stamp_text(stamp)}" if _prop_name(p) == "DTSTAMP" else p for p in node.props
+    ]
+    return ["BEGIN:VEVENT", *props, "END:VEVENT"]
+
+
+def _in_utc(line: str) -> str:
+    """``DTSTART;TZID=Europe/Berlin:20240701T100000`` -> ``DTSTART:20240701T080000Z`` (each
+    value of a list, as in EXDATE)."""
+    head, _, value = line.partition(":")
+    name, *params = head.split(";")
+    zone_name = next((p[5:] for p in params if p.upper().startswith("TZID=")), None)
+    if zone_name is None:
+        return line
+    from ..core.zones import UnknownZoneError, get_zone
+
+    try:
+        zone = get_zone(zone_name.strip('"'))
+        moments = [
+            dt.datetime.strptime(v, "%Y%m%dT%H%M%S").replace(tzinfo=zone) for v in value.split(",")
+        ]
+    except (ValueError, UnknownZoneError):
+        return line
+    return f"{name}:{','.join(_stamp_text(m) for m in moments)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,7 +305,7 @@ def _build(
     name: str,
     options: ExportOptions,
     stamp: dt.datetime,
-    before: Mapping[str, tuple[str, Revision]],
+    memory: _Memory,
 ) -> Iterator[bytes]:
     """The file's bytes, a component at a time: each event is built with ics, serialised,
     conformed and written before the next is built, so only one ``ics.Event`` is alive.
@@ -197,16 +330,17 @@ def _build(
         if event.event.repeat and not event.all_day:
             zoned.setdefault(event.zone_name, []).append(event)
     zones = [_vtimezone(z, evs, _escape) for z, evs in sorted(zoned.items())]
-    if not events:
+    if not events and not memory.cancelled:
         # RFC 5545 wants at least one component; an empty feed must still be valid so that
         # subscribers drop what it no longer holds. A VTIMEZONE of the calendar's zone is one.
         zones = [_vtimezone_span(settings.timezone, stamp, stamp, open_ended=False, escape=_escape)]
 
-    yield _emit([f"BEGIN:{root.name}", *root.props])
+    yield _emit([f"BEGIN:{root.name}", *root.props, *memory.history])
     for zone in zones:
         yield _emit(_tree(zone).lines())
     for child in root.children:
         yield _emit(child.lines())
+    before = memory.revisions
     draft = Revision(0, stamp)
     instant = get_arrow(stamp)  # converted once, not twice per event
     memo = _Memo(_Ics())
@@ -222,6 +356,8 @@ def _build(
             if revision != draft:
                 _revise(node, revision, memo)
             yield _emit(node.lines())
+    for lines in memory.cancelled:
+        yield _emit(lines)
     yield _emit([f"END:{root.name}"])
 
 

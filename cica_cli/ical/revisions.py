@@ -6,6 +6,16 @@ LAST-MODIFIED) is compared with the same UID's content in the file being replace
 keeps its SEQUENCE and LAST-MODIFIED, changed gets SEQUENCE + 1 and a newer LAST-MODIFIED. That
 is monotonic (a content hash folded into a number would not be), needs no state that a CI
 runner or a second machine would lack, and travels with the published file.
+
+Two things keep it monotonic when the file does not show every event:
+
+- Events the file once held but the current selection (``--kind``, ``--tag``, ``--from``,
+  ``--to``) leaves out are remembered in ``X-CICA-HISTORY`` lines of the calendar: a digest of
+  the UID (so a filtered feed names no event it does not publish), the SEQUENCE, LAST-MODIFIED
+  and a digest of the content. When such an event is exported again it continues from there.
+- An event deleted from the calendar is published as ``STATUS:CANCELLED`` (same UID, the next
+  SEQUENCE, alarms dropped) for ``CANCELLED_DAYS`` days after the export that first left it
+  out, marked with ``X-CICA-DELETED:<that day>``; then it joins the history.
 """
 
 from __future__ import annotations
@@ -13,11 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Container
+from dataclasses import dataclass, field
 
 from .conform import _Node, _prop_name, _tree
 
 UTC = dt.UTC
+#: How long a deleted event stays in the feed as cancelled (days after the export that first
+#: published it so): long enough for a client that polls weekly, or was offline for a while.
+CANCELLED_DAYS = 30
+HISTORY_PROP = "X-CICA-HISTORY"
+DELETED_PROP = "X-CICA-DELETED"
+_SHORT = 16  # hex digits kept of a digest in the history (64 bits)
 
 _REVISION_PROPS = frozenset({"DTSTAMP", "SEQUENCE", "LAST-MODIFIED"})
 _REVISION_INITIALS = frozenset("DSLdsl")  # a quick test before _prop_name
@@ -39,7 +56,7 @@ def _revision(node: _Node, old: tuple[str, Revision] | None, stamp: dt.datetime)
     """
     if old is None:
         return Revision(0, stamp)
-    if old[0] == _fingerprint(node):
+    if old[0] and _fingerprint(node).startswith(old[0]):  # the history keeps a short digest
         return old[1]
     later = max(stamp, old[1].last_modified + dt.timedelta(seconds=1))
     return Revision(old[1].sequence + 1, later)
@@ -61,13 +78,63 @@ def _digest(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
-    """UID -> (fingerprint, revision) from a previous export; {} if it cannot be read."""
+def uid_digest(uid: str) -> str:
+    """How the history names an event: a digest of its UID, which says nothing of the event."""
+    return hashlib.sha256(uid.encode("utf-8")).hexdigest()[:_SHORT]
+
+
+@dataclass
+class Previous:
+    """What the export being replaced remembers."""
+
+    #: UID -> (fingerprint, revision) of each VEVENT it holds
+    events: dict[str, tuple[str, Revision]] = field(default_factory=dict)
+    #: uid_digest -> (short fingerprint, revision) of events it held once but no longer shows
+    history: dict[str, tuple[str, Revision]] = field(default_factory=dict)
+    #: UID -> VEVENT, for its events whose UID is not in ``keep`` (deleted since)
+    gone: dict[str, _Node] = field(default_factory=dict)
+
+
+def history_line(key: str, fingerprint: str, revision: Revision) -> str:
+    """One ``X-CICA-HISTORY`` line: UID digest, SEQUENCE, LAST-MODIFIED, content digest."""
+    stamp = revision.last_modified.strftime("%Y%m%dT%H%M%SZ")
+    return f"{HISTORY_PROP}:{key} {revision.sequence} {stamp} {fingerprint[:_SHORT]}"
+
+
+def _read_history(line: str) -> tuple[str, tuple[str, Revision]] | None:
+    parts = line.split(":", 1)[1].split() if ":" in line else []
+    if len(parts) != 4:
+        return None
+    key, sequence, stamp, fingerprint = parts
+    try:
+        modified = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return key, (fingerprint, Revision(int(sequence), modified))
+    except ValueError:
+        return None
+
+
+def read_previous(data: bytes, keep: Container[str]) -> Previous:
+    """What the previous export remembers; nothing if it cannot be read. The VEVENTs whose UID
+    is not in ``keep`` are kept whole, in ``gone``."""
+    found = Previous()
     try:
         text = data.decode("utf-8")
         root = _tree(re.sub(r"\r\n[ \t]", "", text).split("\r\n"))
     except (UnicodeDecodeError, ValueError, IndexError):
-        return {}
+        return found
+    for line in root.props:
+        if line[:15].upper() == HISTORY_PROP + ":":
+            entry = _read_history(line)
+            if entry is not None:
+                found.history[entry[0]] = entry[1]
+    found.events = _previous_revisions(root, keep, found.gone)
+    return found
+
+
+def _previous_revisions(
+    root: _Node, keep: Container[str], gone: dict[str, _Node]
+) -> dict[str, tuple[str, Revision]]:
+    """UID -> (fingerprint, revision) of the VEVENTs in ``root``."""
     found: dict[str, tuple[str, Revision]] = {}
     stamps: dict[str, dt.datetime] = {}  # most events share a LAST-MODIFIED: parse each once
     for node in root.children:
@@ -86,6 +153,8 @@ def _previous_revisions(data: bytes) -> dict[str, tuple[str, Revision]]:
             continue
         if uid:
             found[uid] = (_digest(content), Revision(sequence, modified))
+            if uid not in keep:
+                gone[uid] = node
     return found
 
 

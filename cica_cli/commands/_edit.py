@@ -1,0 +1,181 @@
+"""What the editing commands (``move``, ``done``, ``cancel``, ``set``, ``add``) share.
+
+Every edit goes the same way: find the calendar; refuse one that has problems already; make the
+new text (``cica_cli.edit``: the event's block only, every other byte kept); load the new text
+exactly as every command would, and refuse the edit if it breaks the calendar (a cycle, an
+unknown reference, an impossible date); then write it atomically (unless ``--dry-run``), keep
+its schedule in the cache, and print what moved (``cica diff``'s report) on stdout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NamedTuple
+
+import typer
+
+from ..errors import CalendarDataError, CalendarNotFoundError, EditRefusedError, UsageError
+from ._runtime import collector_paused, say, write_out
+
+if TYPE_CHECKING:
+    from ..core.diff import ScheduleDiff
+    from ..core.schedule import Resolved, Schedule
+
+DryRunOpt = Annotated[
+    bool,
+    typer.Option("--dry-run", "-n", help="Print what would change; write nothing."),
+]
+IdArg = Annotated[
+    str, typer.Argument(metavar="ID", help="The event id (see `cica upcoming --all`).")
+]
+
+
+class Editing(NamedTuple):
+    """A calendar opened for an edit: where it is, its text, and its schedule before the edit."""
+
+    path: Path
+    text: str
+    data: bytes
+    schedule: Schedule
+    cache_dir: Path | None
+
+
+def open_for_edit(flag: Path | None) -> Editing:
+    """The user's calendar, loaded; ``EditRefusedError`` if it has problems already."""
+    from ..core.cache import load_schedule, read_calendar
+    from ..paths import cache_home, find_calendar, packaged_calendar
+
+    path = find_calendar(flag, os.environ, Path.cwd())
+    if flag is None and path.resolve() == packaged_calendar().resolve():
+        raise CalendarNotFoundError(
+            f"no calendar of yours to edit (cica is using the one it ships, {path}). "
+            f"Copy it first (cp {path} events.toml) or pass --calendar PATH"
+        )
+    data = read_calendar(path)
+    try:
+        cache_dir: Path | None = cache_home(os.environ)
+    except RuntimeError:
+        cache_dir = None
+    try:
+        with collector_paused():
+            schedule = load_schedule(path, cache_dir, data)
+    except CalendarDataError as err:
+        raise EditRefusedError(
+            f"not edited: {path} has problems already; fix them first (nothing was written):\n"
+            + err.message
+        ) from err
+    return Editing(path, data.decode("utf-8"), data, schedule, cache_dir)
+
+
+def find_event(schedule: Schedule, event_id: str) -> Resolved:
+    """The event ``event_id``, or a usage error with a "did you mean"."""
+    event = schedule.events.get(event_id)
+    if event is None:
+        from ..core.suggest import Suggester
+
+        close = Suggester(schedule.events).closest(event_id)
+        hint = f"; did you mean {close!r}?" if close else "; `cica upcoming --all` lists them"
+        raise UsageError(f"no event {event_id!r}{hint}")
+    return event
+
+
+def finish_edit(
+    editing: Editing,
+    event_id: str,
+    make: Callable[[bool], str],
+    done: Callable[[ScheduleDiff], str],
+    dry_run: bool,
+    json_: bool = False,
+) -> ScheduleDiff:
+    """Make the new text (``make(exact)``), check it, write it (unless ``dry_run``) and report:
+    the diff on stdout, and on stderr ``done(diff)`` ("moved soc-astana-2024-06: ...") and
+    whether the file was written.
+
+    The new text is loaded as any command would load it: an edit that breaks the calendar is
+    refused. Every event but ``event_id`` and the ``[calendar]`` table must read exactly as
+    before; if not, the edit found the wrong place in the file, and is made again with
+    ``make(True)`` (the exact, slower way), or not at all.
+    """
+    from ..core.cache import store_schedule
+    from ..core.diff import diff_schedules
+    from ..core.loader import loads
+    from ..edit.rewrite import EditFailedError
+    from ..views.diff import diff_json, diff_text
+
+    for exact in (False, True):
+        text = make(exact)
+        data = text.encode("utf-8")
+        try:
+            with collector_paused():
+                after = loads(data, str(editing.path), editing.path).schedule
+        except CalendarDataError as err:
+            # The edit is wrong, or was made in the wrong place: the exact way tells which.
+            if not exact and make(True) != text:
+                continue
+            raise EditRefusedError(
+                f"not written: the edit would break the calendar (the line numbers are those "
+                f"the file would have):\n{err.message}"
+            ) from err
+        if _only_edited(editing.schedule, after, event_id):
+            break
+    else:
+        raise EditFailedError(
+            f"could not edit {event_id} without changing other parts of {editing.path}; "
+            "nothing was written. Please report this with the layout of the file"
+        )
+    diff = diff_schedules(editing.schedule, after)
+    if not dry_run:
+        from ..atomic import write_atomic
+
+        write_atomic(editing.path, data)
+        store_schedule(editing.path, editing.cache_dir, data, after)
+    if json_:
+        from ..views.json_text import dumps_indented
+
+        doc = diff_json(diff, f"{editing.path} (before)", str(editing.path))
+        doc["written"] = not dry_run
+        write_out(dumps_indented(doc))
+    else:
+        report = diff_text(diff)
+        if report:
+            write_out(report)
+    say(f"{done(diff)}; {'dry run: nothing written' if dry_run else f'wrote {editing.path}'}")
+    return diff
+
+
+def _only_edited(before: Schedule, after: Schedule, event_id: str) -> bool:
+    """Every event but ``event_id``, and the settings, read in ``after`` as in ``before``."""
+    if after.settings != before.settings:
+        return False
+    if any(eid not in before.events for eid in after.events if eid != event_id):
+        return False
+    for eid, old in before.events.items():
+        if eid == event_id:
+            continue
+        new = after.events.get(eid)
+        if new is None or new.event != old.event:
+            return False
+    return True
+
+
+def set_status(
+    event_id: str, status: str, calendar: Path | None, dry_run: bool, json_: bool
+) -> None:
+    """``cica done`` / ``cica cancel``: write ``status = "<status>"`` into the event's table."""
+    from ..edit.rewrite import set_fields
+
+    editing = open_for_edit(calendar)
+    event = find_event(editing.schedule, event_id)
+    if event.event.status == status:
+        say(f"{event_id} is {status} already; nothing to write")
+        return
+    finish_edit(
+        editing,
+        event_id,
+        lambda exact: set_fields(editing.text, event_id, {"status": status}, exact),
+        lambda diff: f"{event_id}: status {event.event.status} -> {status}",
+        dry_run,
+        json_,
+    )

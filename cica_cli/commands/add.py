@@ -1,0 +1,121 @@
+"""``cica add ID ...``: append a new event to the calendar, written in the file's style."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ._common import CalendarOpt, JsonOpt
+from ._edit import DryRunOpt, IdArg
+
+_EPILOG = """\
+Examples:
+
+  cica add briefing-paper --title "Briefing paper to the Minister" --kind deadline \\
+      --date "baku-ministerial-2024 - 10 working days" --tag briefing
+
+  cica add env-prep-call --title "Preparatory call" --date 2024-08-20T10:00 --kind meeting
+
+  cica add cbm-review --title "CBM review" --kind procedure \\
+      --start "soc-astana-2024-06 + 1 week" --duration "10 working days"
+
+  cica add summit --title "Summit" --kind conference --start 2024-10-01 --end 2024-10-03 \\
+      --location "Baku, Azerbaijan" --dry-run
+
+Dates are a date (2024-08-20), a date-time (2024-08-20T10:00) or an expression
+("<id>", "<id>.end + 2 weeks", "<id> - 10 working days"). The new table goes at the end of the
+file, laid out like the last event's. Exit 65 and nothing written if the event would break the
+calendar (an unknown id, a cycle, an impossible date).
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command(epilog=_EPILOG)(add)
+
+
+def _opt(name: str, help_: str, metavar: str) -> Any:
+    return typer.Option(name, help=help_, metavar=metavar, show_default=False)
+
+
+def add(
+    event_id: IdArg,
+    title: Annotated[str, typer.Option("--title", help="What it is.", show_default=False)],
+    date: Annotated[
+        str | None,
+        _opt("--date", "A one-day item or an instant: date, date-time or expression.", "WHEN"),
+    ] = None,
+    start: Annotated[str | None, _opt("--start", "A span's first day or instant.", "WHEN")] = None,
+    end: Annotated[
+        str | None, _opt("--end", "A span's last day (included) or end.", "WHEN")
+    ] = None,
+    duration: Annotated[
+        str | None, _opt("--duration", "A span's length: 2 weeks, 3 days, P14D, PT2H.", "LENGTH")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        _opt(
+            "--kind",
+            "meeting (default), conference, procedure, deadline, milestone or period.",
+            "KIND",
+        ),
+    ] = None,
+    location: Annotated[str | None, _opt("--location", "Where.", "PLACE")] = None,
+    tag: Annotated[list[str] | None, _opt("--tag", "A tag (repeatable).", "TAG")] = None,
+    country: Annotated[
+        str | None, _opt("--country", "ISO 3166 country code (working days, holidays).", "CC")
+    ] = None,
+    dry_run: DryRunOpt = False,
+    json_: JsonOpt = False,
+    calendar: CalendarOpt = None,
+) -> None:
+    """Add an event: a table appended to the calendar in the file's own style."""
+    from ..core.dates import OffsetError, parse_expression
+    from ..core.model import ID_PATTERN
+    from ..edit.rewrite import Value, append_event
+    from ..errors import EditRefusedError, UsageError
+    from ._edit import finish_edit, open_for_edit
+
+    if not ID_PATTERN.match(event_id):
+        raise UsageError(
+            f"ID {event_id!r}: use only letters, digits, '-' and '_' (not starting with '-')"
+        )
+    if (date is None) == (start is None):
+        raise UsageError("give --date (one day or instant) or --start (a span), not both")
+    if start is not None and (end is None) == (duration is None):
+        raise UsageError("a span needs --end or --duration (one of them)")
+    if date is not None and (end is not None or duration is not None):
+        raise UsageError("--end and --duration belong to spans: use --start instead of --date")
+
+    def when(text: str | None) -> Value:
+        if text is None:
+            return None
+        try:
+            literal = parse_expression(text).literal
+        except OffsetError:
+            return text.strip()  # the loader says what is wrong with it, at its line
+        return literal if literal is not None else text.strip()
+
+    fields: dict[str, Value] = {
+        "title": title,
+        "kind": kind,
+        "date": when(date),
+        "start": when(start),
+        "end": when(end),
+        "duration": duration,
+        "location": location,
+        "tags": list(tag) if tag else None,
+        "country": country,
+    }
+    editing = open_for_edit(calendar)
+    if event_id in editing.schedule.events:
+        raise EditRefusedError(f"not added: there is an event {event_id!r} already")
+    finish_edit(
+        editing,
+        event_id,
+        lambda exact: append_event(editing.text, event_id, fields),
+        lambda diff: f"added {event_id}",
+        dry_run,
+        json_,
+    )

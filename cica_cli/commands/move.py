@@ -1,0 +1,101 @@
+"""``cica move ID WHEN``: move an event to a new date, or by a shift; report what moved with it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ._common import CalendarOpt, JsonOpt
+
+if TYPE_CHECKING:
+    from ..core.diff import ScheduleDiff
+from ._edit import DryRunOpt, IdArg
+
+_EPILOG = """\
+Examples:
+
+  cica move soc-astana-2024-06 2024-07-04      # the SOC to Thu 4 July; the silence procedure
+                                               # computed from it moves too (shown)
+
+  cica move weekly-call 2024-07-09T15:00       # a new day and time
+
+  cica move briefing-paper +2 working days     # or +1w, -3 days, +1 month, +2h
+
+  cica move env-outcome-silence +1d --detach   # a computed event: fix its date instead
+
+  cica move soc-astana-2024-06 +1w --dry-run   # show what would move; write nothing
+
+Only the typed value changes (one line for a one-day item); a span moves whole. Exit 65 and
+nothing written if the move would break the calendar or the event is computed (without
+--detach).
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    # `-3 days` is a shift, not an option
+    app.command(epilog=_EPILOG, context_settings={"ignore_unknown_options": True})(move)
+
+
+def move(
+    event_id: IdArg,
+    when: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="WHEN",
+            help="A date (2024-07-04), a date-time (2024-07-04T10:00) or a shift "
+            "(+1w, -3 days, +2 working days).",
+            show_default=False,
+        ),
+    ],
+    detach: Annotated[
+        bool,
+        typer.Option(
+            "--detach",
+            help="For a computed event: replace its expression with the fixed date it moves to.",
+        ),
+    ] = False,
+    dry_run: DryRunOpt = False,
+    json_: JsonOpt = False,
+    calendar: CalendarOpt = None,
+) -> None:
+    """Move an event to a date or date-time, or by a shift; print what moved with it."""
+    from ..core.dates import Offset, Point, apply_offset
+    from ..core.moves import parse_when, plan_move
+    from ..edit.rewrite import set_fields
+    from ..errors import UsageError
+    from ..views.diff import moved_text
+    from ._edit import find_event, finish_edit, open_for_edit
+
+    misspelt = [word for word in when if word.startswith("--")]
+    if misspelt:  # unknown options reach WHEN (so that `-3 days` can): say what they are
+        raise UsageError(f"no such option: {misspelt[0]} (see cica move --help)")
+    # `+2 working days` unquoted arrives as three arguments
+    parsed = parse_when(" ".join(when))
+    editing = open_for_edit(calendar)
+    event = find_event(editing.schedule, event_id)
+    holidays = editing.schedule.holidays
+
+    def shifter(point: Point, offset: Offset) -> Point:
+        return apply_offset(point, offset, holidays)
+
+    changes = plan_move(
+        event, parsed, shifter, detach=detach, default_zone=editing.schedule.settings.timezone
+    )
+
+    def done(diff: ScheduleDiff) -> str:
+        change = next((c for c in diff.changed if c.id == event_id), None)
+        if change is None or not change.dates:
+            return f"{event_id} stays where it was"
+        first = change.dates[0]
+        return f"moved {event_id}: {first.field} {moved_text(first, change.new.zone)}"
+
+    finish_edit(
+        editing,
+        event_id,
+        lambda exact: set_fields(editing.text, event_id, changes, exact),
+        done,
+        dry_run,
+        json_,
+    )

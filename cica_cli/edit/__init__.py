@@ -1,0 +1,1 @@
+"""Editing the calendar file in place, in its own style: the only user of ``tomlkit``."""

@@ -1,0 +1,348 @@
+"""Planning: `cica move`, `done`, `cancel`, `set`, `add` on the user's file, and the worked
+example of the README's "Planning" section."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import SHIPPED, Result
+
+Cica = Callable[..., Result]
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding a copy of the shipped calendar as ./events.toml, committed."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copyfile(SHIPPED, folder / "events.toml")
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    git(folder, "init", "-q")
+    git(folder, "config", "user.name", "Desk")
+    git(folder, "config", "user.email", "desk@example.org")
+    git(folder, "config", "commit.gpgsign", "false")
+    git(folder, "add", "events.toml")
+    git(folder, "commit", "-q", "-m", "CICA 2024 as published")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_worked_example(cica: Cica, repo: Path) -> None:
+    calendar = repo / "events.toml"
+    moved = cica("move", "soc-astana-2024-06", "2024-07-04")
+    assert moved.code == 0, moved.err
+    assert moved.out == (
+        "changed soc-astana-2024-06: CICA Senior Officials Committee meeting\n"
+        "  date: Thu 27 Jun -> Thu 4 Jul 2024, +7 days\n"
+        "changed env-outcome-silence: Silence procedure on the draft outcome document of the "
+        "environmental conference\n"
+        "  start: Thu 27 Jun -> Thu 4 Jul 2024, +7 days (computed: start = soc-astana-2024-06)\n"
+        "  end:   Thu 11 Jul -> Thu 18 Jul 2024, +7 days "
+        "(computed: end = start + 2 weeks; start = soc-astana-2024-06)\n"
+        "2 changed\n"
+    )
+    assert moved.err == (
+        f"moved soc-astana-2024-06: date Thu 27 Jun -> Thu 4 Jul 2024, +7 days; wrote {calendar}\n"
+    )
+    # `git diff` shows one line
+    assert git(repo, "diff", "--numstat") == "1\t1\tevents.toml\n"
+    patch = git(repo, "diff", "-U0").splitlines()
+    assert [line for line in patch if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        '-date = 2024-06-27               # "met in Astana on 27 June 2024"',
+        '+date = 2024-07-04               # "met in Astana on 27 June 2024"',
+    ]
+    # `cica diff` shows exactly that (the committed file against the working one): exit 1
+    diff = cica("diff")
+    assert diff.code == 1
+    assert diff.out == moved.out
+    # the silence procedure runs 4-18 July; nothing else moved
+    shown = cica("upcoming", "--as-of", "2024-07-01", "--json")
+    dates = {i["id"]: (i["start"], i["end"]) for i in json.loads(shown.out)["items"]}
+    assert dates["env-outcome-silence"] == ("2024-07-04", "2024-07-18")
+    assert dates["baku-ministerial-2024"] == ("2024-11-11", "2024-11-11")
+    assert dates["cbm-modalities-consensus"] == ("2024-11-11", "2024-11-11")
+    # moving the computed silence procedure is refused, naming its expression
+    before = calendar.read_bytes()
+    refused = cica("move", "env-outcome-silence", "+1d")
+    assert refused.code == 65
+    assert refused.out == ""
+    assert refused.err == (
+        'cica: not moved: env-outcome-silence is computed: start = "soc-astana-2024-06". '
+        "Move soc-astana-2024-06 instead, or add --detach to replace the expression with a "
+        "fixed date\n"
+    )
+    assert calendar.read_bytes() == before
+    # done: upcoming shows it as done
+    done = cica("done", "cbm-modalities-consensus")
+    assert done.code == 0, done.err
+    assert done.out == (
+        "changed cbm-modalities-consensus: Consensus on the draft decision on modalities of "
+        "implementation of CBMs\n"
+        '  status: "planned" -> "done"\n'
+        "1 changed\n"
+    )
+    items = json.loads(cica("upcoming", "--as-of", "2024-07-01", "--json").out)["items"]
+    assert {i["id"]: i["status"] for i in items}["cbm-modalities-consensus"] == "done"
+    table = cica("upcoming", "--as-of", "2024-07-01", "--all")
+    [row] = [line for line in table.out.splitlines() if "Consensus on the draft" in line]
+    assert " done " in row
+
+
+def test_move_by_working_days_dry_run_writes_nothing(cica: Cica, repo: Path) -> None:
+    calendar = repo / "events.toml"
+    before = calendar.read_bytes()
+    result = cica("move", "soc-astana-2024-06", "+2", "working", "days", "--dry-run")
+    assert result.code == 0, result.err
+    # Thu 27 Jun + 2 working days = Mon 1 Jul
+    assert "  date: Thu 27 Jun -> Mon 1 Jul 2024, +4 days\n" in result.out
+    assert result.err.endswith("; dry run: nothing written\n")
+    assert calendar.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("when", "start", "end"),
+    [
+        ("+1w", "2024-01-08", "2026-01-07"),  # a typed span: start and end move together
+        ("-3 days", "2023-12-29", "2025-12-28"),
+        ("2024-02-01", "2024-02-01", "2026-01-31"),
+    ],
+)
+def test_a_span_moves_whole(cica: Cica, repo: Path, when: str, start: str, end: str) -> None:
+    result = cica("move", "ict-security-concept-2024-2025", when)
+    assert result.code == 0, result.err
+    text = (repo / "events.toml").read_text(encoding="utf-8")
+    assert f"start = {start}\nend = {end}\n" in text
+    assert git(repo, "diff", "--numstat") == "2\t2\tevents.toml\n"
+
+
+def test_a_span_with_a_duration_keeps_it(cica: Cica, repo: Path) -> None:
+    result = cica("move", "env-outcome-silence", "2024-07-01", "--detach")
+    assert result.code == 0, result.err
+    assert "  start: Thu 27 Jun -> Mon 1 Jul 2024, +4 days\n" in result.out
+    assert (
+        "  end:   Thu 11 Jul -> Mon 15 Jul 2024, +4 days (computed: end = start + 2 weeks)\n"
+        in (result.out)
+    )
+    text = (repo / "events.toml").read_text(encoding="utf-8")
+    assert 'start = 2024-07-01\nduration = "2 weeks"' in text
+
+
+def test_a_timed_event_moved_to_a_day_keeps_its_time(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(
+        '[calendar]\ntimezone = "Asia/Baku"\n\n'
+        '[events.call]\ntitle = "Call"\ndate = 2024-07-02T10:00:00  # weekly\n\n'
+        '[events.notes]\ntitle = "Notes"\ndate = "call + 2h"\n'
+    )
+    result = cica("move", "call", "2024-07-09", "-c", str(path))
+    assert result.code == 0, result.err
+    assert "date = 2024-07-09T10:00:00  # weekly\n" in path.read_text(encoding="utf-8")
+    assert "  date: Tue 2 Jul 10:00 -> Tue 9 Jul 2024 10:00, +7 days\n" in result.out
+    assert (
+        "  date: Tue 2 Jul 12:00 -> Tue 9 Jul 2024 12:00, +7 days (computed: date = call + 2h)\n"
+        in result.out
+    )
+    later = cica("move", "call", "+90 minutes", "-c", str(path))
+    assert "  date: Tue 9 Jul 10:00 -> Tue 9 Jul 2024 11:30, +1 hour 30 minutes\n" in later.out
+
+
+# --- refused edits leave the file byte-identical -----------------------------------------------
+
+REFUSED = [
+    (
+        ["add", "loop", "--title", "Loop", "--date", "loop + 1d"],
+        "events.loop.date: circular reference: loop -> loop",
+    ),
+    (
+        ["add", "orphan", "--title", "Orphan", "--date", "soc-astana-2024-6"],
+        "events.orphan.date: unknown event 'soc-astana-2024-6' "
+        "(did you mean 'soc-astana-2024-06'?)",
+    ),
+    (
+        ["add", "backwards", "--title", "B", "--start", "2024-07-10", "--end", "2024-07-01"],
+        "events.backwards.end: ends (2024-07-01) before it starts (2024-07-10)",
+    ),
+    (
+        ["set", "baku-ministerial-2024", "kind", "party"],
+        "events.baku-ministerial-2024.kind: input should be 'meeting'",
+    ),
+    (
+        ["set", "briefing", "remind", "3 fortnights"],
+        None,  # the id does not exist: a usage error
+    ),
+    (
+        ["set", "baku-ministerial-2024", "remind", "3 fortnights"],
+        "events.baku-ministerial-2024.remind: cannot read offset '3 fortnights'",
+    ),
+    (
+        ["set", "soc-astana-2024-06", "title", ""],
+        "events.soc-astana-2024-06.title: String should have at least 1 character",
+    ),
+    (
+        ["move", "ict-security-concept-2024-2025", "2024-02-01T10:00"],
+        "ict-security-concept-2024-2025 is a span of whole days: give a date, not a date-time",
+    ),
+    (
+        ["add", "soc-astana-2024-06", "--title", "Again", "--date", "2024-07-01"],
+        "not added: there is an event 'soc-astana-2024-06' already",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "why"), REFUSED)
+def test_refused_edits_leave_the_file_byte_identical(
+    cica: Cica, repo: Path, args: list[str], why: str | None
+) -> None:
+    calendar = repo / "events.toml"
+    crlf = calendar.read_bytes().replace(b"\n", b"\r\n")  # CRLF too: nothing normalised
+    calendar.write_bytes(crlf)
+    result = cica(*args)
+    if why is None:
+        assert result.code == 2
+        assert "no event 'briefing'" in result.err
+    else:
+        assert result.code == 65, result.err
+        assert why in result.err
+    assert result.out == ""
+    assert calendar.read_bytes() == crlf
+    assert not list(repo.glob(".events.toml.*"))  # no temporary file left behind
+
+
+def test_a_broken_edit_says_not_written_with_the_line(cica: Cica, repo: Path) -> None:
+    result = cica("add", "orphan", "--title", "Orphan", "--date", "nowhere")
+    assert result.code == 65
+    lines = result.err.splitlines()
+    assert lines[0].startswith("cica: not written: the edit would break the calendar")
+    assert lines[1] == f"{repo / 'events.toml'}:94: events.orphan.date: unknown event 'nowhere'"
+
+
+def test_a_calendar_with_problems_is_not_edited(cica: Cica, repo: Path) -> None:
+    calendar = repo / "events.toml"
+    broken = calendar.read_text(encoding="utf-8").replace('kind = "period"', 'kind = "epoch"', 1)
+    calendar.write_text(broken, encoding="utf-8")
+    result = cica("done", "cbm-modalities-consensus")
+    assert result.code == 65
+    assert result.err.startswith(
+        f"cica: not edited: {calendar} has problems already; "
+        "fix them first (nothing was written):\n"
+    )
+    assert "events.ict-security-concept-2024-2025.kind" in result.err
+    assert calendar.read_text(encoding="utf-8") == broken
+
+
+def test_the_packaged_calendar_is_not_edited(cica: Cica) -> None:
+    result = cica("done", "cbm-modalities-consensus")
+    assert result.code == 66
+    assert "no calendar of yours to edit" in result.err
+    assert "--calendar PATH" in result.err
+
+
+def test_unknown_ids_and_fields_are_usage_errors(cica: Cica, repo: Path) -> None:
+    result = cica("move", "soc-astana-2024", "+1d")
+    assert result.code == 2
+    assert result.err == "cica: no event 'soc-astana-2024'; did you mean 'soc-astana-2024-06'?\n"
+    result = cica("set", "soc-astana-2024-06", "date", "2024-07-01")
+    assert result.code == 2
+    assert "cannot set 'date'" in result.err and "cica move ID WHEN" in result.err
+    result = cica("move", "soc-astana-2024-06", "next week")
+    assert result.code == 2
+    assert "WHEN: cannot read 'next week'" in result.err
+    result = cica("add", "x", "--title", "X", "--start", "2024-07-01")
+    assert result.code == 2
+    assert "a span needs --end or --duration" in result.err
+
+
+# --- status, fields, new events ------------------------------------------------------------------
+
+
+def test_cancel_then_plan_again(cica: Cica, repo: Path) -> None:
+    original = (repo / "events.toml").read_bytes()
+    result = cica("cancel", "env-ministerial-2024")
+    assert result.code == 0, result.err
+    assert '  status: "planned" -> "cancelled"\n' in result.out
+    again = cica("cancel", "env-ministerial-2024")
+    assert again.code == 0
+    assert again.err == "env-ministerial-2024 is cancelled already; nothing to write\n"
+    back = cica("set", "env-ministerial-2024", "status", "planned")
+    assert back.code == 0, back.err
+    # the status line was added, then set to the default: one line differs from the original
+    assert git(repo, "diff", "--numstat") == "1\t0\tevents.toml\n"
+    assert (repo / "events.toml").read_bytes() != original
+
+
+def test_set_fields_as_the_loader_reads_them(cica: Cica, repo: Path) -> None:
+    calendar = repo / "events.toml"
+    assert cica("set", "baku-ministerial-2024", "location", "Baku Congress Center").code == 0
+    assert cica("set", "baku-ministerial-2024", "tags", "ministerial, baku").code == 0
+    assert cica("set", "baku-ministerial-2024", "remind", "14 days, 2 days").code == 0
+    assert cica("set", "baku-ministerial-2024", "source", "").code == 0
+    patch = git(repo, "diff", "-U0")
+    assert '+location = "Baku Congress Center"' in patch
+    assert '+tags = ["ministerial", "baku"]' in patch
+    assert '+remind = ["14 days", "2 days"]' in patch
+    assert "-source = " in patch and "+source" not in patch
+    assert git(repo, "diff", "--numstat") == "3\t3\tevents.toml\n"
+    shown = json.loads(cica("show", "baku-ministerial-2024", "--json").out)
+    assert shown["remind"] == ["14 days", "2 days"]
+    assert shown["tags"] == ["ministerial", "baku"]
+    none = cica("set", "baku-ministerial-2024", "remind", "none")
+    assert none.code == 0
+    assert "remind = []" in calendar.read_text(encoding="utf-8")
+
+
+def test_add_appends_a_table_in_the_files_style(cica: Cica, repo: Path) -> None:
+    calendar = repo / "events.toml"
+    before = calendar.read_text(encoding="utf-8")
+    result = cica(
+        "add",
+        "briefing-paper",
+        "--title",
+        "Briefing paper to the Minister",
+        "--kind",
+        "deadline",
+        "--date",
+        "baku-ministerial-2024 - 10 working days",
+        "--tag",
+        "briefing",
+        "--tag",
+        "minister",
+    )
+    assert result.code == 0, result.err
+    assert result.out == (
+        "added briefing-paper: Briefing paper to the Minister (Mon 28 Oct 2024)\n1 added\n"
+    )
+    assert calendar.read_text(encoding="utf-8") == before + (
+        "\n[events.briefing-paper]\n"
+        'title = "Briefing paper to the Minister"\n'
+        'kind = "deadline"\n'
+        'date = "baku-ministerial-2024 - 10 working days"\n'
+        'tags = ["briefing", "minister"]\n'
+    )
+    span = cica(
+        "add", "review", "--title", "Review", "--start", "2024-07-06", "--duration", "3 days"
+    )
+    assert span.code == 0, span.err
+    assert "warning: review: start Sat 6 Jul 2024 is a Saturday\n" in span.out
+
+
+def test_edit_json_reports_what_moved_and_whether_it_was_written(cica: Cica, repo: Path) -> None:
+    result = cica("move", "soc-astana-2024-06", "+1w", "--json", "--dry-run")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["written"] is False
+    assert [c["id"] for c in doc["changed"]] == ["soc-astana-2024-06", "env-outcome-silence"]
+    assert git(repo, "diff", "--numstat") == ""
