@@ -105,6 +105,7 @@ BAD_RULES = [
     ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", "no day matches it, so it yields no occurrence"),
     ("FREQ=DAILY;UNTIL=20240630T000000Z", "is before the start (Mon 01 Jul 2024 09:00)"),
     ("FREQ=WEEKLY;BYDAY=TU", "start on its first day, such as Tue 02 Jul 2024"),
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "such as Mon 29 Feb 2044"),
     ("FREQ=WEEKLY;BYDAY=1MO", "a numbered weekday (1MO) belongs to a MONTHLY or YEARLY"),
     ("FREQ=WEEKLY;BYMONTHDAY=3", "BYMONTHDAY cannot be used with FREQ=WEEKLY"),
     ("FREQ=DAILY;BYMONTH=13", "BYMONTH=13: '13' is not 1 to 12"),

@@ -298,7 +298,7 @@ def next_day(parts: Mapping[str, str], anchor: dt.date, years: int = 100) -> dt.
     if "BYWEEKNO" in parts:
         return None
     f = _filters(tuple(sorted(parts.items())), anchor)
-    stop = anchor.replace(year=min(anchor.year + years, 9999))
+    stop = dt.date(min(anchor.year + years, 9999), 12, 31)
     begin, end = f.period(anchor, first=True)
     while begin <= stop:
         for day in f.chosen(begin, end):

@@ -96,24 +96,29 @@ def last_start(repeat: str, start: Point) -> dt.datetime | None:
     ``COUNT=1000000000`` must not take minutes)."""
     anchor = _anchor(start)
     plain = _plain_at(repeat, anchor)
-    far = anchor.replace(year=min(9999, anchor.year + _LAST_HORIZON_YEARS))
+    far = _years_later(anchor, _LAST_HORIZON_YEARS)
     if plain is not None and plain.times is not None:
         when = plain.nth(anchor, plain.times - 1)
         return when if when is not None and when <= far else None
     if plain is not None and plain.until is not None:
         until = _limit(plain.until, start)
         assert until is not None
-        if until > far:
-            return None
-        k = plain.last_index_until(anchor, until)
+        k = plain.last_index_until(anchor, min(until, far))
+        after = plain.nth(anchor, k + 1)
+        if after is not None and after <= until:
+            return None  # an occurrence past the horizon: as if it never ends
         return plain.nth(anchor, k) if k >= 0 else None
     parts = _rule_parts(repeat) or {}
     if "COUNT" not in parts and "UNTIL" not in parts:
         return None
     if "UNTIL" in parts:
         until = _limit(parts["UNTIL"], start)
-        if until is None or until > far:
+        if until is None:
             return None
+        if until > far:
+            if build_rule(repeat, start, not_before=far).after(far) is not None:
+                return None  # an occurrence past the horizon: as if it never ends
+            until = far
         # No COUNT with UNTIL, so the rule may be anchored a year before UNTIL.
         near = build_rule(repeat, start, not_before=until - dt.timedelta(days=400))
         last: dt.datetime | None = near.before(until, inc=True)
@@ -142,6 +147,14 @@ def skipped_starts(repeat: str, start: Point, days: Collection[dt.date]) -> list
         lo = dt.datetime.combine(day, dt.time.min)
         found += starts_between(repeat, start, lo, lo.replace(hour=23, minute=59, second=59))
     return found
+
+
+def _years_later(moment: dt.datetime, years: int) -> dt.datetime:
+    """``moment`` that many years on (29 February to the 28th), at most the end of 9999."""
+    year = moment.year + years
+    if year > 9999:
+        return dt.datetime.max
+    return moment.replace(year=year, day=min(moment.day, 28 if moment.month == 2 else 31))
 
 
 def check_occurrences(
