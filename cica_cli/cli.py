@@ -3,9 +3,10 @@
 Commands live in ``cica_cli/commands/<name>.py``; this module wires them up and is the one place
 that turns a ``CicaError`` into a message on stderr and an exit code. Typer is imported only when
 needed: a plain ``cica next``, ``upcoming``, ``validate`` or ``remind`` runs without it
-(``commands/_fast.py``).
+(``commands/_fast.py``), from the same declarations.
 """
 
+import importlib
 import os
 import signal
 import sys
@@ -27,21 +28,8 @@ def build_app() -> "typer.Typer":
     """The Typer app with every command, built on first use (importing Typer takes a while)."""
     import typer
 
-    from .commands import (
-        add,
-        cancel,
-        diff,
-        done,
-        export,
-        move,
-        next_,
-        remind,
-        set_,
-        show,
-        timeline,
-        upcoming,
-        validate,
-    )
+    from .commands import COMMANDS
+    from .commands._typer import add_command
 
     app = typer.Typer(
         name="cica",
@@ -73,11 +61,12 @@ def build_app() -> "typer.Typer":
     ) -> None:
         """Plan meetings, procedures and deadlines from one TOML calendar."""
 
-    for module in (upcoming, next_, show, timeline, validate, remind, export):
-        module.register(app)
-    # planning: compare versions, and edit the calendar without opening it
-    for module in (diff, move, done, cancel, set_, add):
-        module.register(app)
+    for module_name in COMMANDS.values():
+        module = importlib.import_module(f"{__package__}.commands.{module_name}")
+        if hasattr(module, "COMMAND"):
+            add_command(app, module.COMMAND, module.run)
+        else:
+            module.register(app)
     return app
 
 

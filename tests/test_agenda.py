@@ -91,7 +91,7 @@ def test_next_prefers_what_is_still_to_start() -> None:
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_bug_is_exit_70_with_one_message_unless_debugging(debug: bool) -> None:
     code = (
-        "import cica_cli.commands._fast as v\n"
+        "import cica_cli.commands._runtime as v\n"
         "def boom(*a, **k): raise RuntimeError('boom')\n"
         "v.open_calendar = boom\n"
         "from cica_cli.cli import main\n"

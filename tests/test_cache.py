@@ -29,10 +29,13 @@ description = "zones, gaps, folds, offsets, repeats"
 timezone = "Europe/Berlin"
 remind = ["7 days", "1 day"]
 holidays = [2024-07-08, 2024-12-25]
+workdays = [2024-07-13]
+country = "DE"
 
 [events.gap]
-title = "At 02:30 on the night clocks go forward (no such time in Berlin)"
-date = 2024-03-31T02:30:00
+title = "Daily at 02:30, one day of which has no such time in Berlin"
+date = 2024-03-30T02:30:00
+repeat = "FREQ=DAILY;COUNT=3"
 
 [events.fold]
 title = "At 02:30 on the night clocks go back (twice that time in Berlin)"
@@ -65,6 +68,7 @@ status = "done"
 title = "Due before the procedure ends"
 kind = "deadline"
 date = "span.end - 3 working days"
+country = "KZ"
 remind = ["2 weeks"]
 
 [events.weekly]

@@ -21,7 +21,10 @@ def test_shipped_calendar_resolves_to_the_press_release_dates() -> None:
     assert events["soc-astana-2024-06"].start == dt.date(2024, 6, 27)
     silence = events["env-outcome-silence"]
     assert (silence.start, silence.end) == (dt.date(2024, 6, 27), dt.date(2024, 7, 11))
-    assert silence.computed == {"start": "soc-astana-2024-06", "end": "start + 2 weeks"}
+    assert silence.computed == {
+        "start": "soc-astana-2024-06",
+        "end": "soc-astana-2024-06 + 2 weeks",
+    }
     assert events["env-ministerial-2024"].start == dt.date(2024, 8, 28)
     baku = events["baku-ministerial-2024"]
     assert (baku.start, baku.zone_name) == (dt.date(2024, 11, 11), "Asia/Baku")
@@ -37,9 +40,11 @@ def test_shipped_calendar_resolves_to_the_press_release_dates() -> None:
 def test_shipped_calendar_types_no_date_the_text_states_relative_to_another() -> None:
     raw = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))["events"]
     # The silence procedure and the Baku deadlines are computed from the meetings, never typed.
+    # It expires two weeks after it opened (a whole-day `duration` of 2 weeks would end a day
+    # earlier: fourteen days, 27 June to 10 July).
     assert raw["env-outcome-silence"]["start"] == "soc-astana-2024-06"
-    assert raw["env-outcome-silence"]["duration"] == "2 weeks"
-    assert "end" not in raw["env-outcome-silence"]
+    assert raw["env-outcome-silence"]["end"] == "soc-astana-2024-06 + 2 weeks"
+    assert "duration" not in raw["env-outcome-silence"]
     for deadline in ("cbm-modalities-consensus", "baku-outcome-documents"):
         assert raw[deadline]["date"] == "baku-ministerial-2024"
 
@@ -183,7 +188,7 @@ date = "first.end + 1 month"
 [events.first]
 title = "first"
 start = 2024-01-31
-duration = "P0D"
+duration = "P1D"
 """
     events = loads(text.encode(), "c.toml").schedule.events
     assert list(events) == ["late", "mid", "first"]  # file order is kept for display

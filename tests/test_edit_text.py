@@ -106,9 +106,10 @@ def test_every_field_of_the_shipped_calendar_can_be_set_without_touching_the_res
         '+tags = ["environment", "silence"]\n',
         '+status = "done"\n',
     ]
-    # the comment inside the table and the one after `duration` are kept
+    # the comments inside the table are kept
     assert '# "approved, subject to a 2 week-long silence procedure"' in edited
-    assert 'duration = "2 weeks"            # ends 2024-07-11 (computed)\n' in edited
+    assert "# It expires two weeks after it opened: 2024-07-11 (computed)." in edited
+    assert 'end = "soc-astana-2024-06 + 2 weeks"\n' in edited
 
 
 def test_hostile_inline_table_is_edited_in_place() -> None:

@@ -355,8 +355,9 @@ def test_timed_items_land_at_the_right_instant(every: bytes) -> None:
     assert events["baku"].decoded("DTSTART") == dt.datetime(2024, 11, 11, 6, 0, tzinfo=UTC)
     # "the day of the Baku meeting": a deadline computed from a timed event keeps its instant.
     assert events["consensus"].decoded("DTSTART") == dt.datetime(2024, 11, 11, 6, tzinfo=UTC)
-    # A timed span: the silence procedure from a whole day stays whole days.
-    assert events["silence"].decoded("DTEND") == dt.date(2024, 7, 12)
+    # A span from a whole day stays whole days; "2 weeks" is 14 days: 27 June to 10 July, so the
+    # exclusive DTEND is 11 July.
+    assert events["silence"].decoded("DTEND") == dt.date(2024, 7, 11)
 
 
 def test_right_instant_even_with_an_old_host_tz_database(tmp_path: Path) -> None:
@@ -495,7 +496,7 @@ def test_description_keeps_the_computation(every: bytes) -> None:
     assert silence == (
         "Dates computed by cica:\n"
         "start = soc-day (2024-06-27)\n"
-        "end = start + 2 weeks = soc-day + 2 weeks (2024-07-11, the last day)"
+        "end = start + 2 weeks = soc-day + 2 weeks (2024-07-10, the last day)"
     )
     consensus = str(events["consensus"]["DESCRIPTION"])
     assert consensus == "Dates computed by cica:\ndate = baku (2024-11-11 10:00 Asia/Baku)"

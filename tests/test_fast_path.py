@@ -3,6 +3,7 @@ as with it."""
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from cica_cli.commands import _fast, _remind
+from cica_cli.commands import COMMANDS, _fast
+from cica_cli.commands._options import Command, Param
 
 from .conftest import SHIPPED, Result
 from .remind_support import Recorder, SmtpServer, free_port
@@ -18,77 +20,76 @@ from .remind_support import Recorder, SmtpServer, free_port
 Cica = Callable[..., Result]
 
 
-def _typer_params(command: str) -> list[Any]:
+def _declared() -> dict[str, Command]:
+    """Every command declared as data (``COMMAND``) -> its declaration."""
+    found = {}
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(f"cica_cli.commands.{module_name}")
+        if hasattr(module, "COMMAND"):
+            found[name] = module.COMMAND
+    return found
+
+
+FAST = sorted(name for name, command in _declared().items() if command.fast)
+
+
+def _parse(args: list[str]) -> dict[str, Any] | None:
+    """What the fast path makes of ``cica ARGS``: ``run``'s keywords, or None (Typer's)."""
+    if not args or args[0] not in FAST:
+        return None
+    return _fast.parse(_declared()[args[0]], args[1:])
+
+
+def test_the_four_prompt_and_cron_commands_take_the_fast_path() -> None:
+    assert FAST == ["next", "remind", "upcoming", "validate"]
+
+
+@pytest.mark.parametrize("command", sorted(_declared()))
+def test_the_fast_path_and_typer_agree_on_the_options(command: str) -> None:
+    """Both are made from one declaration; this checks the making, not a hand copy."""
     import typer
 
     from cica_cli.cli import build_app
 
     group = typer.main.get_command(build_app())
-    click_command = group.commands[command]  # type: ignore[attr-defined]
-    return [p for p in click_command.params if p.param_type_name == "option" and p.name != "help"]
+    params = group.commands[command].params  # type: ignore[attr-defined]
+    typer_options = {
+        name: p.name for p in params if p.param_type_name == "option" and p.name != "help"
+        for name in [*p.opts, *p.secondary_opts]
+    }  # fmt: skip
+    fast_options = {name: param.name for name, param in _fast.options(_declared()[command]).items()}
+    assert fast_options == typer_options
+    arguments = [p.name for p in params if p.param_type_name == "argument"]
+    assert arguments == [p.name for p in _declared()[command].params if not p.is_option]
 
 
-def _typer_options(command: str) -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
-    for param in _typer_params(command):
-        takes = "flag" if param.is_flag else "multiple" if param.multiple else "value"
-        for name in [*param.opts, *param.secondary_opts]:
-            found[name] = (param.name, takes)
-    return found
-
-
-@pytest.mark.parametrize("command", sorted(_fast.OPTIONS))
-def test_the_options_are_exactly_the_typer_ones(command: str) -> None:
-    assert _fast.OPTIONS[command] == _typer_options(command)
-
-
-def _typer_value_type(param: Any) -> str | tuple[str, float | None, float | None] | None:
-    """What Typer requires of the option's text, in the terms of ``_fast.VALUE_TYPES``."""
-    annotation = param.type_descriptor.annotation
-    info = param.type_descriptor.parameter_info
-    if annotation is Path:
-        # A file: not a directory, readable if present; nothing else checked or changed.
-        assert (info.exists, info.file_okay, info.dir_okay) == (False, True, False)
-        assert (info.readable, info.writable, info.resolve_path) == (True, False, False)
-        return "file"
-    if annotation in (int, float):
-        assert not info.clamp
-        return (annotation.__name__, param.min, param.max)
-    assert annotation in (str, bool, list[str]), (param.name, annotation)
-    assert (param.min, param.max) == (None, None)
-    return None
-
-
-@pytest.mark.parametrize("command", sorted(_fast.OPTIONS))
-def test_the_value_types_are_exactly_the_typer_ones(command: str) -> None:
-    for param in _typer_params(command):
-        assert _fast.VALUE_TYPES.get(param.name) == _typer_value_type(param), param.name
-
-
-#: What each command of ``_fast.OPTIONS`` runs.
-FAST_FUNCTIONS: dict[str, Callable[..., None]] = {
-    "upcoming": _fast.show_upcoming,
-    "next": _fast.show_next,
-    "validate": _fast.show_validation,
-    "remind": _remind.send_reminders,
-}
-
-
-@pytest.mark.parametrize("command", sorted(_fast.OPTIONS))
-def test_an_option_left_out_means_what_it_means_to_typer(command: str) -> None:
-    """The fast path leaves out what was not given, so the function's defaults must be Typer's;
-    and no option may take its value from elsewhere (an environment variable, a callback)."""
+def test_run_receives_every_declared_parameter() -> None:
     import inspect
 
-    signature = inspect.signature(FAST_FUNCTIONS[command]).parameters
-    for param in _typer_params(command):
-        assert signature[param.name].default == param.default, param.name
-        assert (param.envvar, param.callback, param.required) == (None, None, False), param.name
+    for name, command in _declared().items():
+        module = importlib.import_module(f"cica_cli.commands.{COMMANDS[name]}")
+        assert list(inspect.signature(module.run).parameters) == [p.name for p in command.params]
 
 
-def test_every_value_type_belongs_to_an_option() -> None:
-    params = {param for spec in _fast.OPTIONS.values() for param, _takes in spec.values()}
-    assert set(_fast.VALUE_TYPES) <= params
+def test_positional_arguments_in_the_fast_parser() -> None:
+    command = Command(
+        "x",
+        (
+            Param("first", (), required=True),
+            Param("words", (), multiple=True),
+            Param("json_", ("--json",), value="flag", default=False),
+        ),
+        "",
+    )
+    assert _fast.parse(command, ["a", "--json", "b", "c"]) == {
+        "first": "a",
+        "words": ["b", "c"],
+        "json_": True,
+    }
+    assert _fast.parse(command, ["a"]) == {"first": "a", "words": [], "json_": False}
+    assert _fast.parse(command, []) is None  # required: Typer says so
+    assert _fast.parse(command, ["a", "-3"]) is None
+    assert _fast.parse(command._replace(fast=True, words_may_start_with_dash=True), ["a"]) is None
 
 
 @pytest.mark.parametrize(
@@ -145,25 +146,24 @@ def test_every_value_type_belongs_to_an_option() -> None:
     ],
 )
 def test_anything_unusual_is_left_to_typer(args: list[str]) -> None:
-    assert _fast.parse(args) is None
+    assert _parse(args) is None
 
 
 def test_plain_arguments_are_parsed_as_typer_would() -> None:
     args = "upcoming -k deadline --kind=meeting -t x -a --json --as-of=2024-06-27 -c cal.toml"
-    parsed = _fast.parse([*args.split(), "--tz", "UTC", "-w", "6w"])
-    assert parsed == (
-        "upcoming",
-        {
-            "kind": ["deadline", "meeting"],
-            "tag": ["x"],
-            "all_": True,
-            "json_": True,
-            "as_of": "2024-06-27",
-            "calendar": Path("cal.toml"),
-            "tz": "UTC",
-            "within": "6w",
-        },
-    )
+    parsed = _parse([*args.split(), "--tz", "UTC", "-w", "6w"])
+    assert parsed == {
+        "kind": ["deadline", "meeting"],
+        "tag": ["x"],
+        "all_": True,
+        "json_": True,
+        "as_of": "2024-06-27",
+        "calendar": Path("cal.toml"),
+        "tz": "UTC",
+        "within": "6w",
+    }
+    nothing = {"within": None, "kind": [], "tag": [], "all_": False, "json_": False}
+    assert _parse(["upcoming"]) == {**nothing, "calendar": None, "as_of": None, "tz": None}
 
 
 def test_plain_remind_arguments_are_parsed_as_typer_would() -> None:
@@ -172,27 +172,27 @@ def test_plain_remind_arguments_are_parsed_as_typer_would() -> None:
         "--smtp-host mail.example.org --smtp-port 2525 --smtp-security ssl --smtp-user u "
         "--state s.sqlite3 --lock-timeout 0.5 -n --verbose -c cal.toml --as-of 2024-07-04"
     )
-    assert _fast.parse(args.split()) == (
-        "remind",
-        {
-            "to": ["a@example.org", "b@example.org"],
-            "sender": "c@example.org",
-            "lead": ["7d", "1d"],
-            "smtp_host": "mail.example.org",
-            "smtp_port": 2525,
-            "smtp_security": "ssl",
-            "smtp_user": "u",
-            "state": Path("s.sqlite3"),
-            "lock_timeout": 0.5,
-            "dry_run": True,
-            "verbose": True,
-            "calendar": Path("cal.toml"),
-            "as_of": "2024-07-04",
-        },
-    )
-    _command, values = _fast.parse(["remind", "--smtp-port=1", "--lock-timeout", "0"]) or ("", {})
-    assert values == {"smtp_port": 1, "lock_timeout": 0.0}
+    everything = {
+        "to": ["a@example.org", "b@example.org"],
+        "sender": "c@example.org",
+        "lead": ["7d", "1d"],
+        "smtp_host": "mail.example.org",
+        "smtp_port": 2525,
+        "smtp_security": "ssl",
+        "smtp_user": "u",
+        "state": Path("s.sqlite3"),
+        "lock_timeout": 0.5,
+        "dry_run": True,
+        "verbose": True,
+        "calendar": Path("cal.toml"),
+        "as_of": "2024-07-04",
+    }
+    assert _parse(args.split()) == everything
+    values = _parse(["remind", "--smtp-port=1", "--lock-timeout", "0"]) or {}
+    assert (values["smtp_port"], values["lock_timeout"]) == (1, 0.0)
     assert type(values["lock_timeout"]) is float
+    defaults = _parse(["remind"]) or {}
+    assert (defaults["to"], defaults["lock_timeout"], defaults["smtp_port"]) == ([], 60.0, None)
 
 
 CASES = [
@@ -221,7 +221,7 @@ CASES = [
 def test_same_output_and_exit_code_as_through_typer(
     args: tuple[str, ...], cica: Cica, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _fast.parse(list(args)) is not None  # these do take the fast path
+    assert _parse(list(args)) is not None  # these do take the fast path
     fast = cica(*args)
     monkeypatch.setattr(_fast, "run", lambda args: False)
     through_typer = cica(*args)
@@ -307,7 +307,7 @@ def _both_paths(
 ) -> tuple[Result, Result]:
     """``cica ARGS`` without Typer, then ``reset()``, then through Typer; the MIME boundaries
     (random) come from the same seed."""
-    assert _fast.parse(args) is not None  # this does take the fast path
+    assert _parse(args) is not None  # this does take the fast path
     random.seed(20240704)
     fast = cica(*args)
     reset()

@@ -12,7 +12,15 @@ from typing import Any, Literal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from cica_cli.core.model import KINDS, STATUSES, CalendarSettings, Event
 from cica_cli.core.schema import validate_event, validate_settings
@@ -28,14 +36,17 @@ class RefSettings(_Frozen):
     timezone: str = "UTC"
     remind: tuple[str, ...] = ("7 days", "1 day")
     holidays: tuple[dt.date, ...] = ()
+    country: str | None = None
+    workdays: tuple[dt.date, ...] = ()
 
-    @field_validator("holidays", mode="before")
+    @field_validator("holidays", "workdays", mode="before")
     @classmethod
-    def _no_datetimes(cls, value: object) -> object:
+    def _no_datetimes(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, tuple):
             for item in value:
                 if isinstance(item, dt.datetime):
-                    raise ValueError(f"holidays are whole days: write {item.date()}, not {item}")
+                    name = info.field_name
+                    raise ValueError(f"{name} are whole days: write {item.date()}, not {item}")
         return value
 
 
@@ -69,6 +80,8 @@ class RefEvent(_Frozen):
                         f"write {item.date()}, not {item}"
                     )
         return value
+
+    country: str | None = None
 
     @model_validator(mode="after")
     def _one_way_to_date(self) -> RefEvent:

@@ -12,24 +12,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple
-
-import typer
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import CalendarDataError, CalendarNotFoundError, EditRefusedError, UsageError
+from . import _typer
+from ._options import DRY_RUN, EVENT_ID
 from ._runtime import collector_paused, say, write_out
 
 if TYPE_CHECKING:
     from ..core.diff import ScheduleDiff
     from ..core.schedule import Resolved, Schedule
 
-DryRunOpt = Annotated[
-    bool,
-    typer.Option("--dry-run", "-n", help="Print what would change; write nothing."),
-]
-IdArg = Annotated[
-    str, typer.Argument(metavar="ID", help="The event id (see `cica upcoming --all`).")
-]
+DryRunOpt = _typer.annotated(DRY_RUN)
+IdArg = _typer.annotated(EVENT_ID)
 
 
 class Editing(NamedTuple):
@@ -132,11 +127,11 @@ def finish_edit(
         write_atomic(editing.path, data)
         store_schedule(editing.path, editing.cache_dir, data, after)
     if json_:
-        from ..views.json_text import dumps_indented
+        import json
 
         doc = diff_json(diff, f"{editing.path} (before)", str(editing.path))
         doc["written"] = not dry_run
-        write_out(dumps_indented(doc))
+        write_out(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         report = diff_text(diff)
         if report:

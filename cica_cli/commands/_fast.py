@@ -1,14 +1,13 @@
-"""``cica upcoming``, ``next``, ``validate`` and ``remind`` without Typer, for prompts and cron.
+"""Plain command lines run without Typer, for prompts and cron. No command logic here.
 
 Importing Typer and letting it coerce each option (it builds a pydantic adapter per option)
 costs more than everything else ``cica next`` does with a cached calendar. So ``cli.main`` first
-offers the arguments to ``run``: when they are one of these four commands with nothing but their
-own options, written plainly (``--as-of 2024-06-27``, ``--as-of=2024-06-27``, ``-c FILE``,
-``--json``), the command runs here; anything else (help, a misspelt or repeated option, a value
-that starts with ``-``, a directory as the calendar, a port that is not a plain number in range...)
-returns False, and Typer handles it, error messages included. The Typer commands in ``upcoming``,
-``next_``, ``validate`` and ``remind`` call the same functions, and a test checks that the options
-and value types below are exactly theirs.
+offers the arguments to ``run``: when they are a command declared ``fast`` (``_options``) with
+nothing but its own options, written plainly (``--as-of 2024-06-27``, ``--as-of=2024-06-27``,
+``-c FILE``, ``--json``), the command's ``run`` is called here with what Typer would have given
+it; anything else (help, a misspelt or repeated option, a value that starts with ``-``, a
+directory as the calendar, a port that is not a plain number in range...) returns False, and
+Typer handles it, error messages included. Both read the same declaration, so they cannot drift.
 """
 
 from __future__ import annotations
@@ -18,142 +17,103 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ._runtime import (
-    clock,
-    collector_paused,
-    display_zone,
-    open_calendar,
-    say,
-    stdout_console,
-    write_out,
-    write_pieces,
-)
-
-#: option -> (parameter, how it takes a value): "flag", "value" (once) or "multiple".
-OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "upcoming": {
-        "--within": ("within", "value"),
-        "-w": ("within", "value"),
-        "--kind": ("kind", "multiple"),
-        "-k": ("kind", "multiple"),
-        "--tag": ("tag", "multiple"),
-        "-t": ("tag", "multiple"),
-        "--all": ("all_", "flag"),
-        "-a": ("all_", "flag"),
-        "--json": ("json_", "flag"),
-        "--calendar": ("calendar", "value"),
-        "-c": ("calendar", "value"),
-        "--as-of": ("as_of", "value"),
-        "--tz": ("tz", "value"),
-    },
-    "validate": {
-        "--calendar": ("calendar", "value"),
-        "-c": ("calendar", "value"),
-    },
-    "next": {
-        "--json": ("json_", "flag"),
-        "--calendar": ("calendar", "value"),
-        "-c": ("calendar", "value"),
-        "--as-of": ("as_of", "value"),
-        "--tz": ("tz", "value"),
-    },
-    "remind": {
-        "--to": ("to", "multiple"),
-        "--from": ("sender", "value"),
-        "--lead": ("lead", "multiple"),
-        "--smtp-host": ("smtp_host", "value"),
-        "--smtp-port": ("smtp_port", "value"),
-        "--smtp-security": ("smtp_security", "value"),
-        "--smtp-user": ("smtp_user", "value"),
-        "--state": ("state", "value"),
-        "--lock-timeout": ("lock_timeout", "value"),
-        "--dry-run": ("dry_run", "flag"),
-        "-n": ("dry_run", "flag"),
-        "--verbose": ("verbose", "flag"),
-        "-v": ("verbose", "flag"),
-        "--calendar": ("calendar", "value"),
-        "-c": ("calendar", "value"),
-        "--as-of": ("as_of", "value"),
-    },
-}
-#: parameter -> what its text must be, besides a string: "file" (a path Typer takes as a file:
-#: not a directory, readable if it exists), or ("int" | "float", minimum, maximum), a number
-#: written plainly (digits, for a float perhaps a point and more digits) within the bounds (None:
-#: unbounded). Any other text is left to Typer, which explains what is wrong with it.
-VALUE_TYPES: dict[str, str | tuple[str, float | None, float | None]] = {
-    "calendar": "file",
-    "state": "file",
-    "smtp_port": ("int", 1, 65535),
-    "lock_timeout": ("float", 0, None),
-}
+from . import COMMANDS
+from ._options import Command, Param
 
 
 def run(args: list[str]) -> bool:
-    """Run ``args`` if they are a plain command of ``OPTIONS``; False to leave them to Typer."""
-    parsed = parse(args)
-    if parsed is None:
+    """Run ``args`` if they are a plain command line of a fast command; False to leave them
+    to Typer."""
+    module = _module(args[0]) if args else None
+    if module is None:
         return False
-    command, values = parsed
-    if command == "next":
-        show_next(**values)
-    elif command == "validate":
-        show_validation(**values)
-    elif command == "remind":
-        from ._remind import send_reminders
-
-        send_reminders(**values)
-    else:
-        show_upcoming(**values)
+    values = parse(module.COMMAND, args[1:])
+    if values is None:
+        return False
+    module.run(**values)
     return True
 
 
-def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
-    """The command and its parameters, or None for anything Typer should see."""
-    if not args or args[0] not in OPTIONS:
+def _module(name: str) -> Any:
+    """The module of command ``name`` if it is declared fast, else None."""
+    if name not in COMMANDS:
         return None
-    spec = OPTIONS[args[0]]
-    values: dict[str, Any] = {}
-    rest = iter(args[1:])
+    module = __import__(f"cica_cli.commands.{COMMANDS[name]}", fromlist=["COMMAND"])
+    command = getattr(module, "COMMAND", None)
+    return module if command is not None and command.fast else None
+
+
+def options(command: Command) -> dict[str, Param]:
+    """Every spelling of every option of ``command`` -> its declaration."""
+    return {name: param for param in command.params for name in param.names}
+
+
+def parse(command: Command, args: list[str]) -> dict[str, Any] | None:
+    """The keywords for ``command``'s ``run``, or None for anything Typer should see."""
+    if command.words_may_start_with_dash:
+        return None
+    spec = options(command)
+    given: dict[str, Any] = {}
+    positional = [p for p in command.params if not p.is_option]
+    words: list[str] = []
+    rest = iter(args)
     for token in rest:
+        if not token.startswith("-"):
+            words.append(token)
+            continue
         name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
-        if name not in spec:
+        param = spec.get(name)
+        if param is None:
             return None
-        param, takes = spec[name]
-        if takes == "flag":
+        if param.value == "flag":
             if eq:
                 return None
-            values[param] = True
+            given[param.name] = True
             continue
-        value = inline if eq else next(rest, None)
-        if value is None or (not eq and value.startswith("-")):
+        text = inline if eq else next(rest, None)
+        if text is None or (not eq and text.startswith("-")):
             return None
-        if takes == "multiple":
-            values.setdefault(param, []).append(value)
-        elif param in values:
+        value = _convert(text, param)
+        if value is None:
+            return None
+        if param.multiple:
+            given.setdefault(param.name, []).append(value)
+        elif param.name in given:
             return None  # given twice: let Typer decide
         else:
-            values[param] = value
-    for param, value_type in VALUE_TYPES.items():
-        if param in values:
-            converted = _convert(values[param], value_type)
-            if converted is None:
-                return None
-            values[param] = converted
-    return args[0], values
+            given[param.name] = value
+    for param in positional:
+        taken, words = (words, []) if param.multiple else (words[:1], words[1:])
+        converted = [_convert(word, param) for word in taken]
+        if None in converted:
+            return None
+        if converted:
+            given[param.name] = converted if param.multiple else converted[0]
+    if words:
+        return None  # more words than arguments
+    values: dict[str, Any] = {}
+    for param in command.params:
+        if param.name in given:
+            values[param.name] = given[param.name]
+        elif param.required:
+            return None
+        else:
+            values[param.name] = [] if param.multiple else param.default
+    return values
 
 
-def _convert(
-    text: str, value_type: str | tuple[str, float | None, float | None]
-) -> Path | int | float | None:
-    """``text`` as ``value_type`` (see ``VALUE_TYPES``), or None if Typer should judge it."""
-    if isinstance(value_type, str):  # "file"
+def _convert(text: str, param: Param) -> str | Path | int | float | None:
+    """``text`` as ``param`` takes it, or None if Typer should judge it."""
+    if param.value == "text":
+        return text
+    if param.value == "file":
         return Path(text) if _plain_file_path(text) else None
-    kind, low, high = value_type
-    if not _plain_number(text, kind):
+    if not _plain_number(text, param.value):
         return None
-    number = int(text) if kind == "int" else float(text)
-    if (low is not None and number < low) or (high is not None and number > high):
+    number = int(text) if param.value == "int" else float(text)
+    if (param.min is not None and number < param.min) or (
+        param.max is not None and number > param.max
+    ):
         return None
     return number
 
@@ -177,91 +137,3 @@ def _plain_file_path(text: str) -> bool:
     except OSError:
         return True  # missing: the calendar lookup reports it
     return not stat.S_ISDIR(st.st_mode) and os.access(text, os.R_OK)
-
-
-@collector_paused()
-def show_upcoming(
-    within: str | None = None,
-    kind: list[str] | None = None,
-    tag: list[str] | None = None,
-    all_: bool = False,
-    json_: bool = False,
-    calendar: Path | None = None,
-    as_of: str | None = None,
-    tz: str | None = None,
-) -> None:
-    """What ``cica upcoming`` does (see ``upcoming.upcoming`` for the options)."""
-    from ..core.agenda import build_agenda
-    from ..core.dates import OffsetError, parse_offset
-
-    if kind:
-        from ..core.model import KINDS
-
-        for k in kind:
-            if k not in KINDS:
-                raise UsageError(f"--kind: unknown kind {k!r}; one of: {', '.join(KINDS)}")
-    try:
-        span = parse_offset(within) if within else None
-    except OffsetError as err:
-        raise UsageError(f"--within: {err}") from err
-    schedule = open_calendar(calendar).schedule
-    zone = display_zone(tz, schedule.settings.timezone)
-    now = clock(as_of, zone)
-    items = build_agenda(
-        schedule, now, within=span, kinds=kind or (), tags=tag or (), include_past=all_
-    )
-    from ..views import text as render
-
-    if json_:
-        write_pieces(render.agenda_json(items, now, schedule.settings.name))
-        return
-    if not items:
-        filtered = bool(kind or tag or within)
-        say(
-            "Nothing matches those filters."
-            if filtered and schedule.events
-            else render.nothing_upcoming(schedule, now.date())
-        )
-        return
-    from ..views.table import agenda_table
-
-    title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
-    console = stdout_console()
-    console.print(agenda_table(items, zone, title, console.width))
-
-
-@collector_paused()
-def show_next(
-    json_: bool = False,
-    calendar: Path | None = None,
-    as_of: str | None = None,
-    tz: str | None = None,
-) -> None:
-    """What ``cica next`` does (see ``next_.next_`` for the options)."""
-    from ..core.agenda import build_agenda, next_item
-    from ..views.text import item_dict, next_line, nothing_upcoming
-
-    schedule = open_calendar(calendar).schedule
-    zone = display_zone(tz, schedule.settings.timezone)
-    now = clock(as_of, zone)
-    item = next_item(build_agenda(schedule, now))
-    if item is None:
-        if json_:
-            write_out("null")
-        say(nothing_upcoming(schedule, now.date()))
-        return
-    if json_:
-        import json
-
-        write_out(json.dumps(item_dict(item), ensure_ascii=False))
-    else:
-        write_out(next_line(item, zone))
-
-
-@collector_paused()
-def show_validation(calendar: Path | None = None) -> None:
-    """What ``cica validate`` does (see ``validate.validate``)."""
-    loaded = open_calendar(calendar)
-    events = loaded.schedule.events.values()
-    computed = sum(1 for e in events if e.is_computed)
-    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}")

@@ -85,9 +85,10 @@ def diff(
         new_schedule = loads(after.data, after.name).schedule
     result = diff_schedules(old_schedule, new_schedule)
     if json_:
-        from ..views.json_text import dumps_indented
+        import json
 
-        write_out(dumps_indented(diff_json(result, before.name, after.name)))
+        doc = diff_json(result, before.name, after.name)
+        write_out(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         text = diff_text(result)
         if text:

@@ -1,17 +1,13 @@
 """``cica remind``: mail the reminders that are due, each exactly once (for cron or a timer).
 
-The options are here; what the command does is ``_remind.send_reminders``, which ``_fast`` also
-calls for a plain command line without Typer.
+The options are declared here; what the command does is ``_remind.send_reminders``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from ._common import AsOfOpt, CalendarOpt
+from ._options import AS_OF, CALENDAR, Command, Param, flag
 
 _EPILOG = """\
 Examples:
@@ -29,115 +25,104 @@ for good; 66 calendar not found; 73 state file not writable or damaged; 78 bad s
 recipients, TLS or authentication failure).
 """
 
-
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(remind)
-
-
-def remind(
-    to: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--to",
-            help="Recipient (repeatable; each gets one digest). "
-            "Default: reminders.to in config.toml.",
+COMMAND = Command(
+    "remind",
+    (
+        Param(
+            "to",
+            ("--to",),
+            "Recipient (repeatable; each gets one digest). Default: reminders.to in config.toml.",
+            multiple=True,
             metavar="ADDR",
-            show_default=False,
         ),
-    ] = None,
-    sender: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            help="Sender: a real mailbox, bounces go there. "
-            "Default: reminders.from in config.toml.",
+        Param(
+            "sender",
+            ("--from",),
+            "Sender: a real mailbox, bounces go there. Default: reminders.from in config.toml.",
             metavar="ADDR",
-            show_default=False,
         ),
-    ] = None,
-    lead: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--lead",
-            help="Lead time (repeatable): 30d, 7d, 1d, 2 weeks. Default: reminders.lead in "
+        Param(
+            "lead",
+            ("--lead",),
+            "Lead time (repeatable): 30d, 7d, 1d, 2 weeks. Default: reminders.lead in "
             "config.toml, else the calendar's `remind`; an event's own `remind` always wins.",
+            multiple=True,
             metavar="SPAN",
-            show_default=False,
         ),
-    ] = None,
-    smtp_host: Annotated[
-        str | None,
-        typer.Option(
-            "--smtp-host",
-            help="SMTP server (env CICA_SMTP_HOST; default localhost).",
+        Param(
+            "smtp_host",
+            ("--smtp-host",),
+            "SMTP server (env CICA_SMTP_HOST; default localhost).",
             metavar="HOST",
-            show_default=False,
         ),
-    ] = None,
-    smtp_port: Annotated[
-        int | None,
-        typer.Option(
-            "--smtp-port",
-            help="Port (env CICA_SMTP_PORT; default 587 starttls, 465 ssl, 25 none).",
+        Param(
+            "smtp_port",
+            ("--smtp-port",),
+            "Port (env CICA_SMTP_PORT; default 587 starttls, 465 ssl, 25 none).",
+            value="int",
             metavar="PORT",
-            show_default=False,
             min=1,
             max=65535,
         ),
-    ] = None,
-    smtp_security: Annotated[
-        str | None,
-        typer.Option(
-            "--smtp-security",
-            help="starttls, ssl or none (env CICA_SMTP_SECURITY; default starttls, none for "
+        Param(
+            "smtp_security",
+            ("--smtp-security",),
+            "starttls, ssl or none (env CICA_SMTP_SECURITY; default starttls, none for "
             "localhost). Never falls back to plaintext.",
             metavar="MODE",
-            show_default=False,
         ),
-    ] = None,
-    smtp_user: Annotated[
-        str | None,
-        typer.Option(
-            "--smtp-user",
-            help="Log in as this user (env CICA_SMTP_USER); the password comes only from "
+        Param(
+            "smtp_user",
+            ("--smtp-user",),
+            "Log in as this user (env CICA_SMTP_USER); the password comes only from "
             "CICA_SMTP_PASSWORD.",
             metavar="USER",
-            show_default=False,
         ),
-    ] = None,
-    state: Annotated[
-        Path | None,
-        typer.Option(
-            "--state",
-            help="Reminder ledger (default $XDG_STATE_HOME/cica/reminders.sqlite3).",
+        Param(
+            "state",
+            ("--state",),
+            "Reminder ledger (default $XDG_STATE_HOME/cica/reminders.sqlite3).",
+            value="file",
             metavar="PATH",
-            show_default=False,
-            dir_okay=False,
         ),
-    ] = None,
-    lock_timeout: Annotated[
-        float,
-        typer.Option(
-            "--lock-timeout",
-            help="Seconds to wait for another running cica remind before exiting 75.",
+        Param(
+            "lock_timeout",
+            ("--lock-timeout",),
+            "Seconds to wait for another running cica remind before exiting 75.",
+            value="float",
+            default=60.0,
             metavar="SECONDS",
             min=0,
+            show_default=True,
         ),
-    ] = 60.0,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run",
-            "-n",
-            help="Print the messages that would be sent; send nothing, change nothing.",
+        flag(
+            "dry_run",
+            ("--dry-run", "-n"),
+            "Print the messages that would be sent; send nothing, change nothing.",
         ),
-    ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Say what was sent (on stderr).")
-    ] = False,
-    calendar: CalendarOpt = None,
-    as_of: AsOfOpt = None,
+        flag("verbose", ("--verbose", "-v"), "Say what was sent (on stderr)."),
+        CALENDAR,
+        AS_OF,
+    ),
+    epilog=_EPILOG,
+    fast=True,
+)
+
+
+def run(
+    to: list[str],
+    sender: str | None,
+    lead: list[str],
+    smtp_host: str | None,
+    smtp_port: int | None,
+    smtp_security: str | None,
+    smtp_user: str | None,
+    state: Path | None,
+    lock_timeout: float,
+    dry_run: bool,
+    verbose: bool,
+    calendar: Path | None,
+    as_of: str | None,
 ) -> None:
     """Mail the reminders that are due, one digest per recipient, each reminder exactly once.
 

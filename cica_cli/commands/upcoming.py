@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
 
-import typer
+from ..errors import UsageError
+from ._options import AS_OF, CALENDAR, JSON, KIND, TAG, TZ, Command, Param, flag
+from ._runtime import clock, collector_paused, display_zone, open_calendar, say, write_pieces
 
-from ._common import AsOfOpt, CalendarOpt, JsonOpt, KindOpt, TagOpt, TzOpt
-
-_EPILOG = """\
+COMMAND = Command(
+    "upcoming",
+    (
+        Param(
+            "within",
+            ("--within", "-w"),
+            "Only what starts within this time: 30d, 6w, 3m, 1y.",
+            metavar="SPAN",
+        ),
+        KIND,
+        TAG,
+        flag("all_", ("--all", "-a"), "Include past items."),
+        JSON,
+        CALENDAR,
+        AS_OF,
+        TZ,
+    ),
+    epilog="""\
 Examples:
 
   cica upcoming --as-of 2024-06-27            # the CICA calendar on the day of the SOC
@@ -16,34 +33,56 @@ Examples:
   cica upcoming --within 6w --kind deadline   # deadlines in the next six weeks
 
   cica upcoming --json | jq '.items[].title'  # for scripts (schema in README)
-"""
+""",
+    fast=True,
+)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(upcoming)
-
-
-def upcoming(
-    within: Annotated[
-        str | None,
-        typer.Option(
-            "--within",
-            "-w",
-            help="Only what starts within this time: 30d, 6w, 3m, 1y.",
-            metavar="SPAN",
-            show_default=False,
-        ),
-    ] = None,
-    kind: KindOpt = None,
-    tag: TagOpt = None,
-    all_: Annotated[bool, typer.Option("--all", "-a", help="Include past items.")] = False,
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
-    as_of: AsOfOpt = None,
-    tz: TzOpt = None,
+@collector_paused()
+def run(
+    within: str | None,
+    kind: list[str],
+    tag: list[str],
+    all_: bool,
+    json_: bool,
+    calendar: Path | None,
+    as_of: str | None,
+    tz: str | None,
 ) -> None:
     """Show what is coming, soonest first, with countdowns."""
-    from ._fast import show_upcoming
+    from ..core.agenda import build_agenda
+    from ..core.dates import OffsetError, parse_offset
 
-    show_upcoming(within, kind, tag, all_, json_, calendar, as_of, tz)
+    if kind:
+        from ..core.model import KINDS
+
+        for k in kind:
+            if k not in KINDS:
+                raise UsageError(f"--kind: unknown kind {k!r}; one of: {', '.join(KINDS)}")
+    try:
+        span = parse_offset(within) if within else None
+    except OffsetError as err:
+        raise UsageError(f"--within: {err}") from err
+    schedule = open_calendar(calendar).schedule
+    zone = display_zone(tz, schedule.settings.timezone)
+    now = clock(as_of, zone)
+    items = build_agenda(schedule, now, within=span, kinds=kind, tags=tag, include_past=all_)
+    from ..views import text as render
+
+    if json_:
+        write_pieces(render.agenda_json(items, now, schedule.settings.name))
+        return
+    if not items:
+        filtered = bool(kind or tag or within)
+        say(
+            "Nothing matches those filters."
+            if filtered and schedule.events
+            else render.nothing_upcoming(schedule, now.date())
+        )
+        return
+    from ..views.table import agenda_table
+    from ._runtime import stdout_console
+
+    title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
+    console = stdout_console()
+    console.print(agenda_table(items, zone, title, console.width))

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from ._common import CalendarOpt
+from ._options import CALENDAR, Command
+from ._runtime import collector_paused, open_calendar, write_out
 
-_EPILOG = """\
+COMMAND = Command(
+    "validate",
+    (CALENDAR,),
+    epilog="""\
 Examples:
 
   cica validate                      # the calendar cica would use
 
   cica validate -c drafts/2025.toml  # exit 65 and one line per problem if it is wrong
-"""
+""",
+    fast=True,
+)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(validate)
-
-
-def validate(calendar: CalendarOpt = None) -> None:
+@collector_paused()
+def run(calendar: Path | None) -> None:
     """Check the calendar: "OK: N events (M computed)", or every problem with its line (exit 65)."""
-    from ._fast import show_validation
-
-    show_validation(calendar)
+    loaded = open_calendar(calendar)
+    events = loaded.schedule.events.values()
+    computed = sum(1 for e in events if e.is_computed)
+    write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}")

@@ -8,7 +8,8 @@ under a key made of:
 - the BLAKE2b (256-bit) digest of the calendar's bytes, and
 - a fingerprint of everything that turns bytes into a schedule: cica's version and the size and
   modification time of each of its modules, the Python version, and the installed
-  pydantic-core, python-dateutil, toml-rs and tzdata (whose zone rules place timed events).
+  pydantic-core, python-dateutil, toml-rs, tzdata (whose zone rules place timed events) and
+  holidays (whose public holidays move working-day offsets).
 
 A lookup reads the file's first line and compares keys; any difference is a miss. So is anything
 else that goes wrong (no folder, no permission, a truncated or foreign file): a miss loads the
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 #: Bump when the layout below changes.
 FORMAT = 3
 #: Packages whose behaviour the schedule depends on (found without importing them).
-_DEPENDENCIES = ("pydantic_core", "dateutil", "tzdata", "toml_rs")
+_DEPENDENCIES = ("pydantic_core", "dateutil", "tzdata", "toml_rs", "holidays")
 
 
 _EVENT_FIELDS = Event._fields
@@ -162,8 +163,8 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
 
 
 # The layout: {"settings": {...}, "events": [[id, [the fields of model.Event, in order], zone,
-# start, end, computed, depends_on], ...], "dependents": {id: (ids)}}, tuples staying tuples. A
-# resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
+# start, end, computed, depends_on, country], ...], "dependents": {id: (ids)}}, tuples staying
+# tuples. A resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
 # ["2024-06-27T10:00:00", fold]; a raw `date`, `start` or `end` keeps its TOML type: a string
 # stays a string, a date or date-time becomes ["d", iso]; `except` is a tuple of ISO days.
 
@@ -180,6 +181,8 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
         "timezone": s.timezone,
         "remind": list(s.remind),
         "holidays": [d.isoformat() for d in s.holidays],
+        "country": s.country,
+        "workdays": [d.isoformat() for d in s.workdays],
     }
     events = [
         [
@@ -190,6 +193,7 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
             _encode_point(r.end, r.zone_name),
             dict(r.computed),
             r.depends_on,
+            r.country,
         ]
         for r in schedule.events.values()
     ]
@@ -225,9 +229,11 @@ def _decode(doc: dict[str, Any]) -> Schedule:
         timezone=s["timezone"],
         remind=tuple(s["remind"]),
         holidays=tuple(dt.date.fromisoformat(d) for d in s["holidays"]),
+        country=s["country"],
+        workdays=tuple(dt.date.fromisoformat(d) for d in s["workdays"]),
     )
     events: dict[str, Resolved] = {}
-    for event_id, fields, zone_name, start, end, computed, depends_on in doc["events"]:
+    for event_id, fields, zone_name, start, end, computed, depends_on, country in doc["events"]:
         zone = get_zone(zone_name)
         events[event_id] = Resolved(
             id=event_id,
@@ -237,6 +243,7 @@ def _decode(doc: dict[str, Any]) -> Schedule:
             end=_decode_point(end, zone),
             computed=computed,
             depends_on=depends_on,
+            country=country,
         )
     dependents = {eid: tuple(doc["dependents"].get(eid, ())) for eid in events}
     return Schedule(settings, events, dependents)

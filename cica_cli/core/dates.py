@@ -1,16 +1,28 @@
-"""Date arithmetic: offsets ("2 weeks", "10 working days", "P14D"), working days, expressions.
+"""Date arithmetic: offsets ("2 weeks", "10 working days", "P14D", "PT24H"), expressions.
 
 Pure functions; nothing here reads the clock. A *point* is either a ``date`` (a whole day) or an
-aware ``datetime`` (an instant); offsets in days and longer move the wall-clock date and keep the
-time of day, as a person counting days on a calendar would.
+aware ``datetime`` (an instant). An offset has two parts, applied in this order:
+
+1. days, weeks, months, years and working days are *calendar* time: they move the wall-clock
+   date and keep the time of day, as a person counting days on a calendar would (10:00 the day
+   before a clock change + 1 day is 10:00). A wall-clock time that the move lands in a gap (the
+   spring change) is read with the offset before the gap, as RFC 5545 says: 02:30 becomes 03:30;
+2. hours, minutes and seconds are *elapsed* time: Berlin 2024-03-30T12:00 + 24 hours is
+   2024-03-31T13:00+02:00, 24 real hours later.
+
+Working days are counted by a ``workdays.WorkCalendar`` (a country's, or Monday to Friday).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from .workdays import PLAIN, WorkCalendar, work_calendar
+from .zones import localize
 
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
@@ -45,24 +57,37 @@ class OffsetError(ValueError):
 
 # NamedTuples, not dataclasses, on the path of `cica next` (see errors.Problem).
 class Offset(NamedTuple):
-    """An amount of calendar time: a ``relativedelta`` plus a count of working days."""
+    """An amount of time: a ``relativedelta`` plus a count of working days.
+
+    ``delta`` holds every unit; applying the offset splits it into its calendar part (``step``,
+    or ``delta`` without its time when that has months or years) and its elapsed part
+    (``elapsed``: hours, minutes, seconds).
+    """
 
     delta: relativedelta
     working_days: int = 0
     text: str = ""
-    #: ``delta`` as a plain ``timedelta`` when it holds only days and time (adding it is faster).
+    #: The calendar part of ``delta`` (days and weeks) as a plain ``timedelta``; None when it
+    #: has months or years (adding a ``timedelta`` is much faster).
     step: dt.timedelta | None = None
+    #: Hours, minutes and seconds: elapsed time.
+    elapsed: dt.timedelta = dt.timedelta()
+    #: Years, months, weeks and days: calendar time (None: the whole of ``delta``).
+    calendar: relativedelta | None = None
 
     @property
     def has_time(self) -> bool:
         """True when the offset has hours, minutes or seconds (meaningless for whole days)."""
+        if self.elapsed:
+            return True
         d = self.delta
         return bool(d.hours or d.minutes or d.seconds)
 
     def negated(self) -> Offset:
         """The same amount backwards."""
         step = None if self.step is None else -self.step
-        return Offset(-self.delta, -self.working_days, self.text, step)
+        calendar = None if self.calendar is None else -self.calendar
+        return Offset(-self.delta, -self.working_days, self.text, step, -self.elapsed, calendar)
 
 
 @lru_cache(maxsize=4096)  # a calendar repeats a few offsets many times; Offset is immutable
@@ -80,7 +105,8 @@ def parse_offset(text: str) -> Offset:
     if iso:
         y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in iso.groups())
         delta = relativedelta(years=y, months=mo, weeks=w, days=d, hours=h, minutes=mi, seconds=s)
-        return Offset(delta, 0, raw, _step(delta))
+        elapsed = dt.timedelta(hours=h, minutes=mi, seconds=s)
+        return _offset(delta, relativedelta(years=y, months=mo, weeks=w, days=d), elapsed, raw)
     human = _HUMAN.match(low)
     unit = _UNITS.get(human.group(2)) if human else None
     if human is None or unit is None:
@@ -92,50 +118,79 @@ def parse_offset(text: str) -> Offset:
     if unit == "working_days":
         return Offset(relativedelta(), amount, raw, dt.timedelta())
     delta = relativedelta(**{unit: amount})
-    return Offset(delta, 0, raw, _step(delta))
+    if unit in ("hours", "minutes"):
+        return _offset(delta, relativedelta(), dt.timedelta(**{unit: amount}), raw)
+    return _offset(delta, delta, dt.timedelta(), raw)
 
 
-def is_working_day(day: dt.date, holidays: frozenset[dt.date]) -> bool:
-    """Monday to Friday and not a holiday."""
-    return day.weekday() < 5 and day not in holidays
+def _offset(
+    delta: relativedelta, calendar: relativedelta, elapsed: dt.timedelta, raw: str
+) -> Offset:
+    """``relativedelta`` folds 24 hours into a day: the elapsed part is kept apart, as given."""
+    return Offset(delta, 0, raw, _step(calendar), elapsed, calendar)
 
 
-def add_working_days(day: dt.date, n: int, holidays: frozenset[dt.date]) -> dt.date:
+Workdays = WorkCalendar | Collection[dt.date]
+
+
+def _work(days: Workdays) -> WorkCalendar:
+    if isinstance(days, WorkCalendar):
+        return days
+    return work_calendar(None, frozenset(days)) if days else PLAIN
+
+
+def is_working_day(day: dt.date, days: Workdays = PLAIN) -> bool:
+    """Whether ``day`` is a working day (``days``: a ``WorkCalendar``, or extra holidays)."""
+    return _work(days).is_working_day(day)
+
+
+def add_working_days(day: dt.date, n: int, days: Workdays = PLAIN) -> dt.date:
     """Move ``n`` working days (negative: backwards); the starting day itself is not counted."""
-    step = dt.timedelta(days=1 if n >= 0 else -1)
-    remaining = abs(n)
-    while remaining:
-        day += step
-        if is_working_day(day, holidays):
-            remaining -= 1
-    return day
+    return _work(days).add(day, n)
 
 
-def apply_offset(point: Point, offset: Offset, holidays: frozenset[dt.date]) -> Point:
-    """Add ``offset`` to a day or an instant (wall-clock arithmetic in the instant's own zone)."""
+def apply_offset(point: Point, offset: Offset, days: Workdays = PLAIN) -> Point:
+    """Add ``offset`` to a day or an instant (see the module's docstring for the rules).
+
+    ``days`` counts working days: a ``WorkCalendar`` (a country's), or a collection of holidays
+    on top of Monday to Friday.
+    """
     if isinstance(point, dt.datetime):
-        zone = point.tzinfo
-        local = point.replace(tzinfo=None)
-        if offset.working_days:
-            moved = add_working_days(local.date(), offset.working_days, holidays)
-            local = dt.datetime.combine(moved, local.time())
-        shifted = local + offset.step if offset.step is not None else _plus(local, offset.delta)
-        assert isinstance(shifted, dt.datetime)
-        return shifted.replace(tzinfo=zone)
+        zone = point.tzinfo  # None: a wall-clock time with no zone (plain arithmetic)
+        result = point
+        if offset.working_days or offset.step is None or offset.step:
+            local = point.replace(tzinfo=None)
+            if offset.working_days:
+                moved = _work(days).add(local.date(), offset.working_days)
+                local = dt.datetime.combine(moved, local.time())
+            if offset.step is not None:
+                local += offset.step
+            else:
+                moved_local = _plus_calendar(local, offset.calendar or offset.delta)
+                assert isinstance(moved_local, dt.datetime)
+                local = moved_local
+            result = local if zone is None else localize(local, zone)
+        if offset.elapsed:
+            if zone is None:
+                return result + offset.elapsed
+            result = (result.astimezone(dt.UTC) + offset.elapsed).astimezone(zone)
+        return result
     day = point
     if offset.working_days:
-        day = add_working_days(day, offset.working_days, holidays)
+        day = _work(days).add(day, offset.working_days)
     if offset.has_time:
         raise OffsetError(f"'{offset.text}' has a time part, but this is a whole-day date")
-    result = day + offset.step if offset.step is not None else _plus(day, offset.delta)
-    assert isinstance(result, dt.date)
-    return result
+    if offset.step is not None:
+        moved = day + offset.step
+    else:
+        moved = _plus_calendar(day, offset.calendar or offset.delta)
+    assert isinstance(moved, dt.date)
+    return moved
 
 
-def _plus(point: Point, delta: relativedelta) -> Point:
-    """``point + delta``, through ``timedelta`` when the delta allows (much faster)."""
-    step = _step(delta)
-    moved: Point = point + (delta if step is None else step)
+def _plus_calendar(point: dt.date, calendar: relativedelta) -> dt.date:
+    """``point`` moved by ``calendar`` (years, months, weeks and days only)."""
+    moved: dt.date = point + calendar
     return moved
 
 

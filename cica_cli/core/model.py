@@ -36,6 +36,8 @@ class CalendarSettings(NamedTuple):
     timezone: str = "UTC"
     remind: tuple[str, ...] = ("7 days", "1 day")
     holidays: tuple[dt.date, ...] = ()
+    country: str | None = None
+    workdays: tuple[dt.date, ...] = ()
 
 
 class Event(NamedTuple):
@@ -57,6 +59,7 @@ class Event(NamedTuple):
     repeat: str | None = None
     #: ``except`` in the file: days whose occurrences a repeating event skips (in its zone).
     except_: tuple[dt.date, ...] = ()
+    country: str | None = None
 
 
 class Calendar(NamedTuple):

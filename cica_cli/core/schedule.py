@@ -9,7 +9,7 @@ the clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -26,7 +26,8 @@ from .depgraph import dependency_order
 from .model import Calendar, CalendarSettings, Event
 from .repeats import check_occurrences, check_rule, first_start, starts_between
 from .suggest import Suggester
-from .zones import UnknownZoneError, get_zone
+from .workdays import UnknownCountryError, WorkCalendar, check_country, work_calendar
+from .zones import UnknownZoneError, gap_problem, get_zone, localize
 
 #: Fields that can hold a date expression, in the order they are evaluated.
 DATE_FIELDS = ("date", "start", "end")
@@ -55,7 +56,8 @@ class Resolved(NamedTuple):
 
     ``start``/``end`` are dates for whole-day items (``end`` is the last day included) or aware
     datetimes in the event's zone for timed ones (``end`` is the end instant; equal to ``start``
-    for a point in time).
+    for a point in time). ``country`` is the one whose working days the event counts (its own,
+    else the calendar's; None: Monday to Friday).
     """
 
     id: str
@@ -65,6 +67,7 @@ class Resolved(NamedTuple):
     end: Point
     computed: Mapping[str, str]  # field -> the expression it was computed from
     depends_on: tuple[str, ...]
+    country: str | None = None
 
     @property
     def all_day(self) -> bool:
@@ -107,8 +110,12 @@ class Resolved(NamedTuple):
     def _occurrence(self, when: dt.datetime, length: dt.timedelta) -> tuple[Point, Point]:
         if self.all_day:
             return when.date(), when.date() + length
-        start = when.replace(tzinfo=self.zone)
-        return start, start + length
+        # A start in a gap is read with the offset before it (RFC 5545): 02:30 becomes 03:30.
+        # The length is elapsed time (RFC 5545's "exact duration"), whatever the clocks do.
+        zone = self.zone
+        start = localize(when, zone)
+        elapsed = _elapsed(self.start, self.end)
+        return start, (start.astimezone(dt.UTC) + elapsed).astimezone(zone)
 
 
 _NO_DEPENDENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({})
@@ -128,8 +135,20 @@ class Schedule(NamedTuple):
 
     @property
     def holidays(self) -> frozenset[dt.date]:
-        """Non-working days for working-day arithmetic."""
+        """The calendar's own non-working days (``[calendar] holidays``)."""
         return frozenset(self.settings.holidays)
+
+    def work_calendar(self, country: str | None = None) -> WorkCalendar:
+        """The working days of ``country`` (default: the calendar's), with the calendar's
+        ``holidays`` and ``workdays``. Loads the holiday data when there is a country."""
+        s = self.settings
+        return work_calendar(country or s.country, frozenset(s.holidays), frozenset(s.workdays))
+
+
+def _elapsed(start: Point, end: Point) -> dt.timedelta:
+    """``end - start`` in real time (Python subtracts two times of one zone on the wall clock)."""
+    assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
+    return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
 
 
 def _day(point: Point, zone: dt.tzinfo) -> dt.date:
@@ -160,13 +179,24 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
     """
     settings = calendar.calendar
     issues: list[Issue] = []
-    holidays = frozenset(settings.holidays)
     default_zone = settings.timezone
     try:
         get_zone(default_zone)
     except UnknownZoneError as err:
         issues.append(Issue(None, "timezone", str(err)))
         default_zone = "UTC"
+    default_country = settings.country
+    if default_country is not None:
+        try:
+            check_country(default_country)
+        except UnknownCountryError as err:
+            issues.append(Issue(None, "country", str(err)))
+            default_country = None
+    days_off, days_on = frozenset(settings.holidays), frozenset(settings.workdays)
+
+    def workdays(country: str | None) -> WorkCalendar:
+        return work_calendar(country, days_off, days_on)
+
     for lead in settings.remind:
         _check_lead(lead, None, issues)
 
@@ -203,7 +233,7 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
         if event_id in bad or (p.refs and not all(map(resolved.__contains__, p.refs))):
             continue  # its own problem is reported already; don't cascade
         try:
-            resolved[event_id] = _evaluate(p, resolved, default_zone, holidays)
+            resolved[event_id] = _evaluate(p, resolved, default_zone, default_country, workdays)
         except _FieldProblem as prob:
             issues.append(Issue(event_id, prob.field, prob.message))
 
@@ -260,6 +290,11 @@ def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
             get_zone(ev.timezone)
         except UnknownZoneError as err:
             issues.append(Issue(p.event_id, "timezone", str(err)))
+    if ev.country is not None:
+        try:
+            check_country(ev.country)
+        except UnknownCountryError as err:
+            issues.append(Issue(p.event_id, "country", str(err)))
     for name in DATE_FIELDS:
         value = getattr(ev, name)
         if value is None:
@@ -305,14 +340,20 @@ def _value(
     p: _Parsed,
     name: str,
     done: Mapping[str, Resolved],
-    zone: dt.tzinfo,
-    holidays: frozenset[dt.date],
+    zone_name: str,
+    workdays: WorkCalendar,
 ) -> Point:
-    """The point in field ``name`` of ``p``: its literal in ``zone``, or its expression's."""
+    """The point in field ``name`` of ``p``: its literal in its zone, or its expression's."""
+    zone = get_zone(zone_name)
     lit = p.literals.get(name)
     if lit is not None:
         if isinstance(lit, dt.datetime):
-            return lit.astimezone(zone) if lit.tzinfo else lit.replace(tzinfo=zone)
+            if lit.tzinfo:
+                return lit.astimezone(zone)
+            gap = gap_problem(lit, zone, zone_name)
+            if gap is not None:
+                raise _FieldProblem(name, gap)
+            return lit.replace(tzinfo=zone)  # fold 0: a time that occurs twice is the first
         return lit
     expr = p.exprs[name]
     assert expr.ref is not None
@@ -320,7 +361,7 @@ def _value(
     point: Point = target.end if expr.edge == "end" else target.start
     if expr.offset is not None:
         try:
-            point = apply_offset(point, expr.offset, holidays)
+            point = apply_offset(point, expr.offset, workdays)
         except OffsetError as err:
             raise _FieldProblem(name, str(err)) from err
     if isinstance(point, dt.datetime):
@@ -329,27 +370,29 @@ def _value(
 
 
 def _evaluate(
-    p: _Parsed, done: Mapping[str, Resolved], default_zone: str, holidays: frozenset[dt.date]
+    p: _Parsed,
+    done: Mapping[str, Resolved],
+    default_zone: str,
+    default_country: str | None,
+    workdays: Callable[[str | None], WorkCalendar],
 ) -> Resolved:
     ev = p.event
     primary = "date" if ev.date is not None else "start"
-    zone_name = ev.timezone
-    if zone_name is None:
-        # An item defined by another ("due on the day of the Ministerial") lives in its zone.
-        first = p.exprs.get(primary)
-        zone_name = done[first.ref].zone_name if first and first.ref else default_zone
-    zone = get_zone(zone_name)
-    start = _value(p, primary, done, zone, holidays)
+    # An item defined by another ("due on the day of the Ministerial") lives in its zone; its
+    # working days are those of its own country (the people who do the work), else the calendar's.
+    first = p.exprs.get(primary)
+    source = done[first.ref] if first and first.ref else None
+    zone_name = ev.timezone or (source.zone_name if source else default_zone)
+    country = ev.country or default_country
+    days = workdays(country)
+    start = _value(p, primary, done, zone_name, days)
     if primary == "date":
         end = start
     elif ev.end is not None:
-        end = _value(p, "end", done, zone, holidays)
+        end = _value(p, "end", done, zone_name, days)
     else:
         assert p.duration is not None
-        try:
-            end = apply_offset(start, p.duration, holidays)
-        except OffsetError as err:
-            raise _FieldProblem("duration", str(err)) from err
+        end = _span_end(start, p.duration, days)
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
         raise _FieldProblem("end", "start and end must both be whole days or both be date-times")
     if end < start:
@@ -360,7 +403,7 @@ def _evaluate(
             raise _FieldProblem(*problems[0])
     computed = {name: expr.text for name, expr in p.exprs.items()}
     if ev.duration is not None:
-        computed.setdefault("end", f"{primary} + {ev.duration}")
+        computed.setdefault("end", f"{primary} + {ev.duration}")  # whole days: the span's length
     return Resolved(
         id=p.event_id,
         event=ev,
@@ -369,4 +412,29 @@ def _evaluate(
         end=end,
         computed=computed,
         depends_on=tuple(p.refs),
+        country=country,
     )
+
+
+def _span_end(start: Point, duration: Offset, days: WorkCalendar) -> Point:
+    """The end of a span of ``duration`` from ``start``.
+
+    Timed: the end instant, ``start + duration``. Whole days: the last day included, so that
+    "3 days" from 28 August covers 28, 29 and 30 August (``DURATION:P3D`` on a date in
+    iCalendar), and "10 working days" ends on the tenth working day, the start counted if it
+    is one.
+    """
+    try:
+        if isinstance(start, dt.datetime):
+            return apply_offset(start, duration, days)
+        if duration.working_days:
+            if duration.working_days < 1 or duration.delta:
+                raise _FieldProblem("duration", f"'{duration.text}': a span lasts at least a day")
+            return days.add(start - dt.timedelta(days=1), duration.working_days)
+        after = apply_offset(start, duration, days)
+    except OffsetError as err:
+        raise _FieldProblem("duration", str(err)) from err
+    assert not isinstance(after, dt.datetime)
+    if after <= start:
+        raise _FieldProblem("duration", f"'{duration.text}': a whole-day span lasts at least a day")
+    return after - dt.timedelta(days=1)

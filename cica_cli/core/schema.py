@@ -82,12 +82,15 @@ def _date_field() -> cs.CoreSchema:
     )
 
 
-def _no_datetimes(value: object) -> object:
-    if isinstance(value, list | tuple):
-        for item in value:
-            if isinstance(item, dt.datetime):
-                raise ValueError(f"holidays are whole days: write {item.date()}, not {item}")
-    return value
+def _whole_days(field: str) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        if isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, dt.datetime):
+                    raise ValueError(f"{field} are whole days: write {item.date()}, not {item}")
+        return value
+
+    return check
 
 
 def _days_skipped(value: object) -> object:
@@ -127,7 +130,13 @@ def _settings_validator() -> SchemaValidator:
         "holidays": _field(
             _array(cs.date_schema(strict=True)),
             d["holidays"],
-            before=_no_datetimes,
+            before=_whole_days("holidays"),
+        ),
+        "country": _field(_optional(_text()), None),
+        "workdays": _field(
+            _array(cs.date_schema(strict=True)),
+            d["workdays"],
+            before=_whole_days("workdays"),
         ),
     }
     return SchemaValidator(
@@ -154,6 +163,7 @@ def _event_validator() -> SchemaValidator:
         "remind": _field(_optional(_texts()), None),
         "repeat": _field(_optional(_text()), None),
         "except": _field(_array(cs.date_schema(strict=True)), d["except_"], before=_days_skipped),
+        "country": _field(_optional(_text()), None),
     }
     names = tuple(n.rstrip("_") for n in Event._fields)
     assert tuple(fields) == names, "the rules name every field of the record, in order"

@@ -14,6 +14,7 @@ objects for one zone.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import zoneinfo
@@ -61,3 +62,53 @@ def _tzdata_folder() -> str | None:
         return None
     folder = os.path.join(os.path.dirname(tzdata.__file__), "zoneinfo")
     return folder if os.path.isdir(folder) else None
+
+
+def localize(local: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """The instant of wall-clock time ``local`` (naive) in ``zone``, as a time in ``zone``.
+
+    A time that occurs twice (the autumn fold) is its first occurrence; a time that does not
+    exist (the spring gap) is read with the offset before the gap, as RFC 5545 says for
+    recurrences, so 02:30 in Berlin on 2024-03-31 becomes 03:30+02:00. Wall time and offset of
+    the result always agree, so every view shows the same time.
+    """
+    aware = local.replace(tzinfo=zone, fold=0)
+    back = aware.astimezone(dt.UTC).astimezone(zone)
+    return back if back.replace(tzinfo=None) != local else aware
+
+
+def gap_problem(local: dt.datetime, zone: dt.tzinfo, zone_name: str) -> str | None:
+    """A message if wall-clock time ``local`` (naive) does not exist in ``zone``, else None."""
+    aware = local.replace(tzinfo=zone, fold=0)
+    if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) == local:
+        return None
+    before, after = aware.utcoffset(), aware.replace(fold=1).utcoffset()
+    assert before is not None and after is not None
+    # The gap's first missing minute: walk back (a gap is at most a day long).
+    start = local.replace(second=0, microsecond=0)
+    for _ in range(24 * 60 + 1):
+        earlier = start - dt.timedelta(minutes=1)
+        probe = earlier.replace(tzinfo=zone, fold=0)
+        if probe.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) == earlier:
+            break
+        start = earlier
+    end = start + (after - before) if after > before else start
+    same_day = start.date() == end.date()
+    a, b = (_hm(start, not same_day), _hm(end, not same_day))
+    on = f" on {start.date()}" if same_day else ""
+    return (
+        f"{local.isoformat(timespec='minutes')} does not exist in {zone_name}: the clocks jump "
+        f"from {a} to {b}{on} (UTC{_offset(before)} to UTC{_offset(after)}); "
+        f"write a time before {a} or from {b}"
+    )
+
+
+def _hm(moment: dt.datetime, with_date: bool) -> str:
+    return moment.isoformat(sep=" ", timespec="minutes") if with_date else f"{moment:%H:%M}"
+
+
+def _offset(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"

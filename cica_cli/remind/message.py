@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -18,7 +19,6 @@ from email.utils import format_datetime
 from ..views.text import day_text
 from .due import Digest, Reminder
 from .settings import Address
-from .text_wrap import wrap
 from .wording import headline, late_note, one_line, short_title, span_text, subject
 
 #: CRLF line ends, 7-bit transfer encodings (quoted-printable or base64 for anything else), so
@@ -57,16 +57,25 @@ def body_paragraphs(text: str) -> list[str]:
     return out
 
 
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    """Lines of at most 76 characters, indents included; a word is never broken (a URL stays
+    whole, on a line of its own if it must)."""
+    return textwrap.wrap(
+        text, width=76, initial_indent=first, subsequent_indent=rest,
+        break_long_words=False, break_on_hyphens=False,
+    )  # fmt: skip
+
+
 def plain_text(d: Digest, calendar_name: str, today: dt.date) -> str:
     """The text/plain part."""
     lines = [f"Reminders from {body_line(calendar_name)}, as of {day_text(today)}:", ""]
     for n, r in enumerate(d.reminders, start=1):
         lines.append(f"{n}. {headline(r)} ({day_text(r.anchor_day)})")
         for label, value in _details(r):
-            lines.extend(wrap(f"{label}: {value}", 76, "   ", "     "))
+            lines.extend(_wrap(f"{label}: {value}", "   ", "     "))
         for para in body_paragraphs(r.event.event.description or ""):
             lines.append("")
-            lines.extend(wrap(para, 76, "   ", "   "))
+            lines.extend(_wrap(para, "   ", "   "))
         lines.append("")
     lines.append("-- ")
     lines.append(_footer(d))

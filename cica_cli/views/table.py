@@ -3,8 +3,9 @@
 The table is cica's own plain layout, not a Rich ``Table``: columns two spaces apart, a rule
 under the headings, each row's cells wrapped in their column, and no trailing spaces, so that a
 pipe, a file or a cron mail gets clean lines. Rich only prints it (a row's colour on a terminal,
-none anywhere else). Laying out thousands of rows this way takes a fraction of what Rich's
-``Table`` needs for them (see docs/benchmarks.md).
+none anywhere else); ``core.safe_text`` has already made the calendar's text safe to print.
+Laying out thousands of rows this way takes a fraction of what Rich's ``Table`` needs for them
+(see docs/benchmarks.md).
 
 At any width the table shows When, Countdown and Title. Location, then Kind, are added only
 while the titles still get ``TITLE_ROOM`` columns (or all they need); when even the titles are
@@ -22,6 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.agenda import Item
+from ..core.safe_text import line as safe_line
 from .text import compact_countdown, day_text, month_day
 
 if TYPE_CHECKING:
@@ -88,14 +90,14 @@ def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int 
                 "When": when_pieces(item, zone),
                 "Countdown": tuple(_COUNT_PIECES.findall(compact_countdown(item))),
                 "Kind": (item.event.event.kind,),
-                "Title": tuple(_pieces(_clean(item.event.event.title))),
-                "Location": tuple(_pieces(_clean(item.event.event.location or ""))),
+                "Title": tuple(_pieces(safe_line(item.event.event.title))),
+                "Location": tuple(_pieces(safe_line(item.event.event.location or ""))),
             },
             STATUS_STYLE.get(item.status),
         )
         for item in items
     ]
-    return Table(_clean(title), rows, layout(rows, width))
+    return Table(safe_line(title), rows, layout(rows, width))
 
 
 def layout(rows: Sequence[Row], width: int) -> dict[str, int]:
@@ -303,25 +305,3 @@ _NARROW = frozenset(
     [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x300) if c != 0xAD]
     + list("\N{EN DASH}\N{EM DASH}\u2018\u2019\u201c\u201d\N{HORIZONTAL ELLIPSIS}")
 )  # fmt: skip
-_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
-
-
-def _clean(text: str) -> str:
-    """Calendar text fit for one terminal line: breaks and tabs as spaces, no control codes.
-
-    An escape sequence in a title must not reach the terminal, and a bidi override must not
-    reorder the rest of the line; a control character shows as U+FFFD.
-    """
-    if text.isprintable():
-        return text
-    out = []
-    for char in text.translate(_BIDI):
-        if char.isprintable():
-            out.append(char)
-        elif char.isspace():
-            out.append(" ")
-        elif unicodedata.category(char) == "Cf":
-            out.append(char)  # zero-width joiners and the like: part of the text
-        else:
-            out.append("\N{REPLACEMENT CHARACTER}")
-    return "".join(out)

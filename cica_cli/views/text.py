@@ -1,8 +1,7 @@
 """Presentation: plain text, the JSON documents and ``cica show``'s grid. Builds; never prints.
 
 Rich is imported inside the functions that build Rich objects, so that ``cica next`` and
-``--json`` never pay for it. The ``upcoming`` table is in ``table``; indented JSON text is made
-by ``json_text``.
+``--json`` never pay for it. The ``upcoming`` table is in ``table``.
 """
 
 from __future__ import annotations
@@ -148,10 +147,12 @@ def item_dict(item: Item) -> dict[str, Any]:
 def agenda_json(items: Sequence[Item], as_of: dt.datetime, calendar_name: str) -> Iterator[str]:
     """The ``upcoming --json`` document, in pieces (an item at a time: a large agenda is never
     held as one text), which joined are ``json.dumps(doc, ensure_ascii=False, indent=2)``."""
-    from .json_text import dumps_indented
+    import json
 
-    head = dumps_indented(
-        {"schema": JSON_SCHEMA_VERSION, "as_of": as_of.isoformat(), "calendar": calendar_name}
+    head = json.dumps(
+        {"schema": JSON_SCHEMA_VERSION, "as_of": as_of.isoformat(), "calendar": calendar_name},
+        ensure_ascii=False,
+        indent=2,
     )
     if not items:
         yield head[:-2] + ',\n  "items": []\n}'
@@ -159,7 +160,8 @@ def agenda_json(items: Sequence[Item], as_of: dt.datetime, calendar_name: str) -
     yield head[:-2] + ',\n  "items": ['
     separator = "\n    "
     for item in items:
-        yield separator + dumps_indented(item_dict(item), level=2)
+        text = json.dumps(item_dict(item), ensure_ascii=False, indent=2)
+        yield separator + text.replace("\n", "\n    ")  # nested two levels deep
         separator = ",\n    "
     yield "\n  ]\n}"
 

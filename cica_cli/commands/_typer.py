@@ -1,0 +1,79 @@
+"""Typer commands made from the declarations of ``_options`` (the only place that maps a
+``Param`` to Typer's terms)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._options import Command, Param
+
+_TYPES: dict[str, type] = {"flag": bool, "text": str, "file": Path, "int": int, "float": float}
+
+
+def annotation(param: Param) -> Any:
+    """The Python type Typer reads for ``param``."""
+    base = _TYPES[param.value]
+    if param.multiple:
+        return list[base]  # type: ignore[valid-type]
+    if param.value == "flag" or param.required or param.default is not None:
+        return base
+    return base | None
+
+
+def _keywords(param: Param) -> dict[str, Any]:
+    extra: dict[str, Any] = {"help": param.help}
+    if param.value == "file":
+        extra["dir_okay"] = False
+    if param.min is not None:
+        extra["min"] = param.min
+    if param.max is not None:
+        extra["max"] = param.max
+    if param.metavar is not None:
+        extra["metavar"] = param.metavar
+    if param.value != "flag":
+        extra["show_default"] = param.show_default
+    return extra
+
+
+def info(param: Param) -> Any:
+    """``typer.Option``/``typer.Argument`` for ``param``, its default included."""
+    default: Any = ... if param.required else param.default
+    if not param.is_option:
+        return typer.Argument(default, **_keywords(param))
+    return typer.Option(default, *param.names, **_keywords(param))
+
+
+def annotated(param: Param) -> Any:
+    """``Annotated[type, typer.Option(...)]`` for a function written for Typer (the default is
+    the parameter's own, which must be ``param.default``)."""
+    if not param.is_option:
+        return Annotated[annotation(param), typer.Argument(**_keywords(param))]
+    return Annotated[annotation(param), typer.Option(*param.names, **_keywords(param))]
+
+
+def add_command(app: typer.Typer, command: Command, run: Callable[..., None]) -> None:
+    """Add ``command`` to ``app``: Typer parses the line, ``run`` gets one keyword per param."""
+    lists = [p.name for p in command.params if p.multiple]
+
+    def callback(**values: Any) -> None:
+        for name in lists:  # Typer gives None for a repeatable option not given
+            values[name] = list(values[name] or ())
+        run(**values)
+
+    callback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                p.name, inspect.Parameter.KEYWORD_ONLY, default=info(p), annotation=annotation(p)
+            )
+            for p in command.params
+        ]
+    )
+    callback.__doc__ = run.__doc__
+    callback.__name__ = command.name
+    settings = {"ignore_unknown_options": True} if command.words_may_start_with_dash else None
+    app.command(command.name, epilog=command.epilog, context_settings=settings)(callback)

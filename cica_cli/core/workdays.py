@@ -1,0 +1,236 @@
+"""Working days: which days count in "10 working days", by country, and why a day does not.
+
+A ``WorkCalendar`` answers for one country (or none) plus the calendar's own decrees:
+
+- without a country, Monday to Friday are working days;
+- with a country (ISO 3166-1 alpha-2 such as ``"KZ"``, or ``"US-NY"`` for a subdivision the data
+  has), the country's working week, minus its public holidays, plus the Saturdays and Sundays it
+  works in exchange for a bridge day (Kazakhstan worked Saturday 4 May 2024 for Wednesday 8 May),
+  as the ``holidays`` package records them;
+- the calendar's ``holidays = [...]`` are days off and ``workdays = [...]`` working days whatever
+  the data says (a decree it does not know yet); ``workdays`` wins when a day is in both.
+
+The ``holidays`` package is imported only when a country is asked about: a calendar without one
+never loads it (nor does a cached calendar: resolved dates are cached). Pure: nothing here reads
+the clock.
+
+    >>> import datetime as dt
+    >>> work_calendar("AZ").add(dt.date(2024, 11, 11), -10)
+    datetime.date(2024, 10, 25)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
+__all__ = [
+    "PLAIN",
+    "DayNote",
+    "UnknownCountryError",
+    "WorkCalendar",
+    "check_country",
+    "data_version",
+    "describe",
+    "work_calendar",
+]
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_SAT_SUN = frozenset({5, 6})
+
+
+class UnknownCountryError(ValueError):
+    """A country (or subdivision) code the holiday data does not know."""
+
+
+class DayNote(NamedTuple):
+    """A day that a working-day count treated differently from a plain Monday-to-Friday week."""
+
+    day: dt.date
+    working: bool  # True: a Saturday or Sunday counted as a working day; False: a weekday skipped
+    reason: str  # "Victory Day (AZ)", "working day (KZ)", "holiday (calendar)"
+
+
+class WorkCalendar:
+    """The working days of one country (or of none), with the calendar's own days off and on."""
+
+    __slots__ = ("_data", "country", "holidays", "workdays")
+
+    def __init__(
+        self,
+        country: str | None = None,
+        holidays: Collection[dt.date] = frozenset(),
+        workdays: Collection[dt.date] = frozenset(),
+    ) -> None:
+        self.country = country
+        self.holidays = frozenset(holidays)
+        self.workdays = frozenset(workdays)
+        self._data: HolidayBase | None = None if country is None else _country_data(country)
+
+    def __repr__(self) -> str:
+        extra = f"{len(self.holidays)} holidays, {len(self.workdays)} workdays"
+        return f"WorkCalendar({self.country!r}, {extra})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WorkCalendar):
+            return NotImplemented
+        return (self.country, self.holidays, self.workdays) == (
+            other.country,
+            other.holidays,
+            other.workdays,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.country, self.holidays, self.workdays))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """True when ``day`` is a working day here."""
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        data = self._data
+        if data is None:
+            return day.weekday() < 5
+        data.get(day)  # fills in the day's year (and its working weekend days) first
+        return bool(data.is_working_day(day))
+
+    def why_off(self, day: dt.date) -> str | None:
+        """Why ``day`` is not a working day ("Saturday", "Victory Day (AZ)", ...); None if it is."""
+        if self.is_working_day(day):
+            return None
+        if day in self.holidays:
+            return "holiday (calendar)"
+        name = self.holiday_name(day)
+        if name is not None:
+            return name
+        return _WEEKDAYS[day.weekday()]
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """The public holiday on ``day`` with the country in brackets, or the calendar's own
+        holiday; None on an ordinary day (a weekend is not a holiday)."""
+        if day in self.holidays:
+            return "holiday (calendar)"
+        if self._data is None:
+            return None
+        name = self._data.get(day)
+        return None if name is None else f"{name} ({self.country})"
+
+    def add(self, day: dt.date, n: int) -> dt.date:
+        """``day`` moved by ``n`` working days (negative: backwards); ``day`` itself not counted."""
+        step = dt.timedelta(days=1 if n >= 0 else -1)
+        remaining = abs(n)
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def notes(self, day: dt.date, n: int) -> list[DayNote]:
+        """What ``add(day, n)`` passed that a plain Monday-to-Friday count would not have: the
+        weekdays it skipped (holidays) and the weekend days it counted (working Saturdays), in
+        the order met."""
+        found: list[DayNote] = []
+        end = self.add(day, n)
+        step = dt.timedelta(days=1 if n >= 0 else -1)
+        while day != end:
+            day += step
+            working = self.is_working_day(day)
+            weekday = day.weekday() < 5
+            if working and not weekday:
+                found.append(DayNote(day, True, self._why_on(day)))
+            elif weekday and not working:
+                found.append(DayNote(day, False, self.why_off(day) or ""))
+        return found
+
+    def _why_on(self, day: dt.date) -> str:
+        if day in self.workdays:
+            return "working day (calendar)"
+        return f"working day ({self.country})"
+
+
+#: Monday to Friday, no holidays: the working days of a calendar that names no country.
+PLAIN = WorkCalendar()
+
+
+@cache
+def work_calendar(
+    country: str | None,
+    holidays: frozenset[dt.date] = frozenset(),
+    workdays: frozenset[dt.date] = frozenset(),
+) -> WorkCalendar:
+    """The (shared) ``WorkCalendar`` for these settings; ``UnknownCountryError`` for a bad code."""
+    if country is None and not holidays and not workdays:
+        return PLAIN
+    return WorkCalendar(country, holidays, workdays)
+
+
+def check_country(code: str) -> None:
+    """Raise ``UnknownCountryError`` with a helpful message unless the data knows ``code``."""
+    _country_data(code)
+
+
+def data_version() -> str:
+    """The version of the holiday data in use (imports ``holidays``)."""
+    from importlib.metadata import version
+
+    return version("holidays")
+
+
+_CODE = re.compile(r"[A-Z]{2}(?:-[A-Za-z0-9]+)?")
+
+
+def _split(code: str) -> tuple[str, str | None]:
+    country, _, subdiv = code.partition("-")
+    return country, subdiv or None
+
+
+@cache
+def _country_data(code: str) -> HolidayBase:
+    import holidays  # heavy: only for calendars that name a country
+
+    country, subdiv = _split(code)
+    if not _CODE.fullmatch(code):
+        raise UnknownCountryError(
+            f"country {code!r}: write an ISO 3166 code such as 'KZ', 'AZ' or 'US-NY'"
+        )
+    try:
+        data = holidays.country_holidays(country, subdiv=subdiv, language="en_US")
+    except NotImplementedError as err:
+        if subdiv is None:
+            raise UnknownCountryError(
+                f"country {code!r}: the holiday data ({data_version()}) has no such country"
+            ) from err
+        try:
+            known = holidays.country_holidays(country).subdivisions
+        except NotImplementedError:
+            known = ()
+        listed = ", ".join(f"{country}-{s}" for s in known) or "none"
+        raise UnknownCountryError(
+            f"country {code!r}: the data has no subdivision {subdiv!r} (known: {listed})"
+        ) from err
+    return data
+
+
+def describe(notes: Iterable[DayNote]) -> str:
+    """``"skipped Fri 8 Nov 2024, Victory Day (AZ); counted Sat 4 May 2024, working day (KZ)"``."""
+    parts = []
+    for note in notes:
+        verb = "counted" if note.working else "skipped"
+        parts.append(f"{verb} {_day_text(note.day)}, {note.reason}")
+    return "; ".join(parts)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day_text(day: dt.date) -> str:
+    """``"Fri 8 Nov 2024"``, in English whatever the locale."""
+    weekday = _WEEKDAYS[day.weekday()][:3]
+    return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -1,0 +1,30 @@
+"""``upcoming --json`` is written an item at a time; the pieces are ``json.dumps`` of the whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from cica_cli.core.agenda import build_agenda
+from cica_cli.core.loader import load
+from cica_cli.views.text import JSON_SCHEMA_VERSION, agenda_json, item_dict
+
+from .conftest import SHIPPED
+
+
+@pytest.mark.parametrize("as_of", ["2024-06-01", "2024-07-01", "2030-01-01"])
+def test_the_agenda_document_in_pieces_is_json_dumps_of_the_whole(as_of: str) -> None:
+    schedule = load(SHIPPED).schedule
+    now = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time.min, schedule.zone)
+    items = build_agenda(schedule, now)
+    doc = {
+        "schema": JSON_SCHEMA_VERSION,
+        "as_of": now.isoformat(),
+        "calendar": 'CICA "2024" é',
+        "items": [item_dict(i) for i in items],
+    }
+    pieces = list(agenda_json(items, now, 'CICA "2024" é'))
+    assert "".join(pieces) == json.dumps(doc, ensure_ascii=False, indent=2)
+    assert len(pieces) == (len(items) + 2 if items else 1)  # written an item at a time
