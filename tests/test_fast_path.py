@@ -107,7 +107,6 @@ def test_positional_arguments_in_the_fast_parser() -> None:
         ["upcoming", "-aw", "30d"],
         ["upcoming", "--json=yes"],
         ["upcoming", "-c", ""],
-        ["upcoming", "-c", "."],
         ["next", "--within", "30d"],
         ["next", "--all"],
         ["validate", "--as-of", "2024-06-27"],

@@ -108,6 +108,8 @@ def _convert(text: str, param: Param) -> str | Path | int | float | None:
         return text
     if param.value == "file":
         return Path(text) if _plain_file_path(text) else None
+    if param.value == "path":
+        return Path(text) if text else None
     if not _plain_number(text, param.value):
         return None
     number = int(text) if param.value == "int" else float(text)

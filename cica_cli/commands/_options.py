@@ -20,8 +20,9 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 #: How an option's text is taken: a flag takes none; "text" as written; "file" a path that must
-#: not be a directory (readable if it exists); "int" and "float" a number within ``min``/``max``.
-ValueKind = Literal["flag", "text", "file", "int", "float"]
+#: not be a directory (readable if it exists); "path" any path, which the command checks itself;
+#: "int" and "float" a number within ``min``/``max``.
+ValueKind = Literal["flag", "text", "file", "path", "int", "float"]
 
 
 class Param(NamedTuple):
@@ -72,7 +73,7 @@ CALENDAR = Param(
     ("--calendar", "-c"),
     "Calendar file (default: $CICA_CALENDAR, ./events.toml, "
     "$XDG_CONFIG_HOME/cica/events.toml, then the packaged CICA 2024 calendar).",
-    value="file",
+    value="path",  # the calendar lookup checks it (a folder, a FIFO...: exit 66, the reason)
     metavar="FILE",
 )
 AS_OF = Param(

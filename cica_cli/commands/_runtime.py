@@ -77,15 +77,20 @@ def clock(as_of: str | None, zone: dt.tzinfo) -> dt.datetime:
     """The moment to work from: ``--as-of`` (a day means its first moment) or now."""
     if as_of is None:
         return dt.datetime.now(zone)
+    from ..core.dates import RANGE_TEXT, in_range
+
     text = as_of.strip()
     try:
         if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min, zone)
-        moment = dt.datetime.fromisoformat(text)
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min, zone)
+        else:
+            moment = dt.datetime.fromisoformat(text)
     except ValueError as err:
         raise UsageError(
             f"--as-of: cannot read {as_of!r}; use 2024-06-27 or 2024-06-27T10:00"
         ) from err
+    if not in_range(moment):
+        raise UsageError(f"--as-of: {text} is out of range: {RANGE_TEXT}")
     return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
 
 

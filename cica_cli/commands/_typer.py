@@ -12,7 +12,9 @@ import typer
 
 from ._options import Command, Param
 
-_TYPES: dict[str, type] = {"flag": bool, "text": str, "file": Path, "int": int, "float": float}
+_TYPES: dict[str, type] = {
+    "flag": bool, "text": str, "file": Path, "path": Path, "int": int, "float": float
+}  # fmt: skip
 
 
 def annotation(param: Param) -> Any:

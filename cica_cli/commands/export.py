@@ -156,7 +156,7 @@ def export(
 
 
 def _leads(texts: list[str]) -> tuple[Offset, ...]:
-    from ..core.dates import OffsetError, parse_offset
+    from ..core.dates import OffsetError, lead_problem, parse_offset
 
     leads = []
     for text in texts:
@@ -168,13 +168,16 @@ def _leads(texts: list[str]) -> tuple[Offset, ...]:
             raise UsageError(
                 f"--alarm {text!r}: use days, weeks, months or hours, not working days"
             )
+        problem = lead_problem(lead)
+        if problem:
+            raise UsageError(f"--alarm: {problem}")
         leads.append(lead)
     return tuple(leads)
 
 
 def _day(text: str | None, flag: str, today: dt.date) -> dt.date | None:
     """A day given as a date, ``today``, or a span from today (``30d``, ``6m``)."""
-    from ..core.dates import OffsetError, apply_offset, parse_offset
+    from ..core.dates import OffsetError, apply_offset, parse_offset, range_problem
 
     if text is None:
         return None
@@ -182,17 +185,28 @@ def _day(text: str | None, flag: str, today: dt.date) -> dt.date | None:
     if value.lower() == "today":
         return today
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         pass
+    else:
+        problem = range_problem(day)
+        if problem:
+            raise UsageError(f"{flag}: {problem}")
+        return day
     try:
         offset = parse_offset(value)
-        moved = apply_offset(today, offset, frozenset())
     except OffsetError as err:
         raise UsageError(
             f"{flag}: cannot read {text!r}; use a date (2024-06-01), 'today' or a span (30d)"
         ) from err
+    try:
+        moved = apply_offset(today, offset, frozenset())
+    except OffsetError as err:
+        raise UsageError(f"{flag} {text}: {err}") from err
     assert isinstance(moved, dt.date)
+    problem = range_problem(moved)
+    if problem:
+        raise UsageError(f"{flag} {text}: {problem}")
     return moved
 
 

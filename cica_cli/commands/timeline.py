@@ -37,10 +37,16 @@ def register(app: typer.Typer) -> None:
 def _day(text: str | None, name: str) -> dt.date | None:
     if text is None:
         return None
+    from ..core.dates import range_problem
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as err:
         raise UsageError(f"{name}: cannot read {text!r}; use a date such as 2024-06-27") from err
+    problem = range_problem(day)
+    if problem:
+        raise UsageError(f"{name}: {problem}")
+    return day
 
 
 def timeline(

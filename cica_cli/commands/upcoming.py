@@ -6,7 +6,15 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ._options import AS_OF, CALENDAR, JSON, KIND, TAG, TZ, Command, Param, flag
-from ._runtime import clock, collector_paused, display_zone, open_calendar, say, write_pieces
+from ._runtime import (
+    clock,
+    collector_paused,
+    display_zone,
+    open_calendar,
+    say,
+    write_out,
+    write_pieces,
+)
 
 COMMAND = Command(
     "upcoming",
@@ -66,6 +74,12 @@ def run(
     schedule = open_calendar(calendar).schedule
     zone = display_zone(tz, schedule.settings.timezone)
     now = clock(as_of, zone)
+    if span is not None:
+        from ..core.dates import reach_problem
+
+        problem = reach_problem(now.date(), span)
+        if problem:
+            raise UsageError(f"--within {within}: {problem}")
     items = build_agenda(schedule, now, within=span, kinds=kind, tags=tag, include_past=all_)
     from ..views import text as render
 
@@ -85,4 +99,8 @@ def run(
 
     title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
     console = stdout_console()
-    console.print(agenda_table(items, zone, title, console.width))
+    table = agenda_table(items, zone, title, console.width)
+    if console.color_system is None:  # a pipe or a file: the lines as they are, without Rich
+        write_out(str(table))
+    else:
+        console.print(table)

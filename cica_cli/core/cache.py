@@ -39,7 +39,7 @@ try:  # what hashlib offers as blake2b, without hashlib's import of OpenSSL (3 m
     from _blake2 import blake2b as _blake2b
 except ImportError:  # an interpreter built without it
     from hashlib import blake2b as _blake2b
-from ..errors import CalendarNotFoundError
+from .. import paths
 from .model import CalendarSettings, Event
 from .schedule import Resolved, Schedule
 from .zones import get_zone
@@ -60,10 +60,7 @@ _SKIPPED = _EVENT_FIELDS.index("except_")
 
 def read_calendar(path: Path) -> bytes:
     """The bytes of the calendar at ``path`` (``CalendarNotFoundError`` if it cannot be read)."""
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise CalendarNotFoundError(f"cannot read calendar {path}: {err.strerror}") from err
+    return paths.read_calendar(path)
 
 
 def load_schedule(path: Path, cache_dir: Path | None, data: bytes | None = None) -> Schedule:

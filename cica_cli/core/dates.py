@@ -51,8 +51,80 @@ _EXPR = re.compile(
 )
 
 
+#: The days cica handles: the dates of a calendar, ``--as-of`` and whatever is computed from them.
+#: Python's dates run from year 1 to 9999, and the views, the export and the reminders look some
+#: way before and after a date (a month of overdue deadlines, a year of past repeats, time-zone
+#: rules 30 years on, lead times), so a margin of a century is kept at either end: nothing cica
+#: computes from a date in this range can fall off the calendar.
+FIRST_DAY = dt.date(100, 1, 1)
+LAST_DAY = dt.date(9899, 12, 31)
+#: The longest lead time (reminders, alarms): from ``FIRST_DAY`` it still lands in year 1.
+MAX_LEAD_YEARS = 99
+#: The most working days an offset may count (about 38 years; longer: use years).
+MAX_WORKING_DAYS = 10_000
+RANGE_TEXT = f"cica handles dates from {FIRST_DAY} to {LAST_DAY}"
+
+
 class OffsetError(ValueError):
-    """A malformed offset or duration."""
+    """A malformed offset or duration, or one that leaves the days cica handles."""
+
+
+def in_range(point: Point) -> bool:
+    """True when the day of ``point`` (in its own zone) is one cica handles."""
+    day = point.date() if isinstance(point, dt.datetime) else point
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def range_problem(point: Point) -> str | None:
+    """Why ``point`` cannot be used (outside ``FIRST_DAY``..``LAST_DAY``), or None."""
+    return None if in_range(point) else f"{point} is out of range: {RANGE_TEXT}"
+
+
+def reach_problem(day: dt.date, offset: Offset) -> str | None:
+    """Why ``day`` + ``offset`` (a ``--within`` or ``--from 6m``) leaves the days cica handles."""
+    try:
+        end = apply_offset(day, offset)
+    except OffsetError as err:
+        return str(err)
+    return range_problem(end)
+
+
+def lead_problem(lead: Offset) -> str | None:
+    """Why ``lead`` cannot be a lead time (working days, or longer than a century), or None."""
+    if lead.working_days:
+        return f"lead time {lead.text!r}: use days, weeks or months"
+    if _days_at_most(lead) > MAX_LEAD_YEARS * 366:
+        return f"lead time {lead.text!r} is too long: at most {MAX_LEAD_YEARS} years"
+    return None
+
+
+def _days_at_most(offset: Offset) -> float:
+    """An upper bound of the days ``offset`` spans (a month as 31 days, a year as 366)."""
+    d = offset.delta
+    days: float = (
+        abs(d.years) * 366
+        + abs(d.months) * 31
+        + abs(d.days)
+        + (abs(d.hours) * 3600 + abs(d.minutes) * 60 + abs(d.seconds)) / 86400
+        + abs(offset.working_days) * 7 / 5
+        + 7
+    )
+    return days
+
+
+#: The longest offset: one that could still join two days cica handles.
+_MAX_DAYS = (LAST_DAY - FIRST_DAY).days
+#: Days per unit, at least (for the length check before anything is computed).
+_UNIT_DAYS = {
+    "days": 1, "weeks": 7, "months": 28, "years": 365, "hours": 1 / 24, "minutes": 1 / 1440,
+    "working_days": 1,
+}  # fmt: skip
+_ISO_DAYS = (365, 28, 7, 1, 1 / 24, 1 / 1440, 1 / 86400)
+
+
+def _amounts_fit(*amounts: int, days_each: tuple[float, ...]) -> bool:
+    """True when the amounts (in units of ``days_each`` days) span at most ``_MAX_DAYS``."""
+    return sum(a * d for a, d in zip(amounts, days_each, strict=True)) <= _MAX_DAYS
 
 
 # NamedTuples, not dataclasses, on the path of `cica next` (see errors.Problem).
@@ -104,6 +176,8 @@ def parse_offset(text: str) -> Offset:
     iso = _ISO.match(raw.upper())
     if iso:
         y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in iso.groups())
+        if not _amounts_fit(y, mo, w, d, h, mi, s, days_each=_ISO_DAYS):
+            raise OffsetError(f"offset {text!r} is too long: {RANGE_TEXT}")
         delta = relativedelta(years=y, months=mo, weeks=w, days=d, hours=h, minutes=mi, seconds=s)
         elapsed = dt.timedelta(hours=h, minutes=mi, seconds=s)
         return _offset(delta, relativedelta(years=y, months=mo, weeks=w, days=d), elapsed, raw)
@@ -115,6 +189,13 @@ def parse_offset(text: str) -> Offset:
             "'10 working days', '30d', '6w', '3m' or ISO 8601 'P14D'"
         )
     amount = int(human.group(1))
+    if not _amounts_fit(amount, days_each=(_UNIT_DAYS[unit],)):
+        raise OffsetError(f"offset {text!r} is too long: {RANGE_TEXT}")
+    if unit == "working_days" and amount > MAX_WORKING_DAYS:
+        raise OffsetError(
+            f"offset {text!r}: at most {MAX_WORKING_DAYS} working days; "
+            "count longer spans in weeks, months or years"
+        )
     if unit == "working_days":
         return Offset(relativedelta(), amount, raw, dt.timedelta())
     delta = relativedelta(**{unit: amount})
@@ -153,8 +234,22 @@ def apply_offset(point: Point, offset: Offset, days: Workdays = PLAIN) -> Point:
     """Add ``offset`` to a day or an instant (see the module's docstring for the rules).
 
     ``days`` counts working days: a ``WorkCalendar`` (a country's), or a collection of holidays
-    on top of Monday to Friday.
+    on top of Monday to Friday. ``OffsetError`` when the result would fall outside years 1-9999.
     """
+    try:
+        return _apply(point, offset, days)
+    except (OverflowError, ValueError) as err:  # "date value out of range", "year 10000 is..."
+        if isinstance(err, OffsetError):
+            raise
+        d = offset.delta
+        backwards = min(offset.working_days, d.years, d.months, d.days, d.hours, d.minutes) < 0
+        sign = "-" if backwards else "+"
+        raise OffsetError(
+            f"{point} {sign} {offset.text} falls outside years 1-9999 ({RANGE_TEXT})"
+        ) from None
+
+
+def _apply(point: Point, offset: Offset, days: Workdays) -> Point:
     if isinstance(point, dt.datetime):
         zone = point.tzinfo  # None: a wall-clock time with no zone (plain arithmetic)
         result = point

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from ..errors import CalendarDataError, CalendarNotFoundError, Problem
+from ..errors import CalendarDataError, Problem
 from . import safe_text
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
 from .schedule import Schedule, ScheduleError, check_fields, resolve
 from .schema import ValidationError, validate_event, validate_settings
 from .suggest import did_you_mean
-from .toml_text import TomlError, parse
+from .toml_text import MAX_NESTING, TomlError, parse, too_deep
 
 R = TypeVar("R")
 
@@ -85,11 +85,9 @@ def load(path: Path) -> LoadedCalendar:
     Raises ``CalendarNotFoundError`` if it cannot be read and ``CalendarDataError`` with every
     problem found otherwise.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise CalendarNotFoundError(f"cannot read calendar {path}: {err.strerror}") from err
-    return loads(data, str(path), path)
+    from ..paths import read_calendar
+
+    return loads(read_calendar(path), str(path), path)
 
 
 def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalendar:
@@ -102,6 +100,7 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
     try:
         raw = parse(text)
     except TomlError as err:
+        _refuse_deep_nesting(text, filename)  # the first thing wrong, if that is it
         at = "" if err.column is None else f" at column {err.column}"
         problem = Problem(filename, err.line, "", f"invalid TOML{at}: {err}")
         raise CalendarDataError([problem]) from err
@@ -120,12 +119,24 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
             where = ("calendar",) if issue.event_id is None else ("events", issue.event_id)
             report((*where, issue.field), issue.message)
     if found or schedule is None:
+        _refuse_deep_nesting(text, filename)
         # Lines are looked up only now: scanning the text costs as much as parsing it.
         smap = _SourceMap(text)
         problems = [Problem(filename, smap.line_of(p), _place(p), m) for p, m in found]
         problems.sort(key=lambda p: p.line or 0)
         raise CalendarDataError(problems)
     return LoadedCalendar(path or Path(filename), calendar, schedule)
+
+
+def _refuse_deep_nesting(text: str, filename: str) -> None:
+    """A value nested absurdly deep is reported as the TOML error it is, not as a wrong type."""
+    if text.count("[") + text.count("{") > MAX_NESTING:
+        deep = too_deep(text)
+        if deep is not None:
+            problem = Problem(
+                filename, deep.line, "", f"invalid TOML at column {deep.column}: {deep}"
+            )
+            raise CalendarDataError([problem])
 
 
 def _place(path: tuple[str, ...]) -> str:

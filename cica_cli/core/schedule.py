@@ -19,8 +19,10 @@ from .dates import (
     OffsetError,
     Point,
     apply_offset,
+    lead_problem,
     parse_expression,
     parse_offset,
+    range_problem,
 )
 from .depgraph import dependency_order
 from .model import Calendar, CalendarSettings, Event
@@ -279,8 +281,9 @@ def _check_lead(lead: str, event_id: str | None, issues: list[Issue]) -> None:
     except OffsetError as err:
         issues.append(Issue(event_id, "remind", str(err)))
         return
-    if off.working_days:
-        issues.append(Issue(event_id, "remind", f"lead time {lead!r}: use days, weeks or months"))
+    problem = lead_problem(off)
+    if problem:
+        issues.append(Issue(event_id, "remind", problem))
 
 
 def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
@@ -347,6 +350,9 @@ def _value(
     zone = get_zone(zone_name)
     lit = p.literals.get(name)
     if lit is not None:
+        problem = range_problem(lit)  # before any zone arithmetic, which could overflow
+        if problem:
+            raise _FieldProblem(name, problem)
         if isinstance(lit, dt.datetime):
             if lit.tzinfo:
                 return lit.astimezone(zone)
@@ -393,6 +399,10 @@ def _evaluate(
     else:
         assert p.duration is not None
         end = _span_end(start, p.duration, days)
+    for name, point in ((primary, start), ("end" if ev.end is not None else "duration", end)):
+        problem = range_problem(point)
+        if problem:
+            raise _FieldProblem(name, problem)
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
         raise _FieldProblem("end", "start and end must both be whole days or both be date-times")
     if end < start:

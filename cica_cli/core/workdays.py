@@ -21,6 +21,7 @@ the clock.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Collection, Iterable
@@ -126,11 +127,31 @@ class WorkCalendar:
         """``day`` moved by ``n`` working days (negative: backwards); ``day`` itself not counted."""
         step = dt.timedelta(days=1 if n >= 0 else -1)
         remaining = abs(n)
+        if self._data is None and not self.workdays and remaining > 5:
+            day, remaining = self._jump_weeks(day, n)
         while remaining:
             day += step
             if self.is_working_day(day):
                 remaining -= 1
         return day
+
+    def _jump_weeks(self, day: dt.date, n: int) -> tuple[dt.date, int]:
+        """Monday to Friday less ``holidays``: whole weeks at once (any seven days hold five
+        weekdays, less the holidays among them); the day reached and the 1-5 working days left
+        to count from it."""
+        sign = 1 if n > 0 else -1
+        remaining = abs(n)
+        off = sorted(h for h in self.holidays if h.weekday() < 5)
+        while remaining > 5:
+            weeks = (remaining - 1) // 5
+            target = day + dt.timedelta(days=sign * 7 * weeks)
+            # the holidays among the days jumped: (day, target] forwards, [target, day) back
+            if sign > 0:
+                lost = bisect.bisect_right(off, target) - bisect.bisect_right(off, day)
+            else:
+                lost = bisect.bisect_left(off, day) - bisect.bisect_left(off, target)
+            day, remaining = target, remaining - 5 * weeks + lost
+        return day, remaining
 
     def notes(self, day: dt.date, n: int) -> list[DayNote]:
         """What ``add(day, n)`` passed that a plain Monday-to-Friday count would not have: the

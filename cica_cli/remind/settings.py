@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..core.dates import Offset, OffsetError, parse_offset
+from ..core.dates import Offset, OffsetError, lead_problem, parse_offset
 from ..core.toml_text import TomlError, parse
 from ..errors import ConfigError
 
@@ -193,8 +193,9 @@ def parse_lead(text: str, where: str) -> Lead:
         offset = parse_offset(text)
     except OffsetError as err:
         raise ConfigError(f"{where}: {err}") from err
-    if offset.working_days:
-        raise ConfigError(f"{where}: lead time {text!r}: use days, weeks or months")
+    problem = lead_problem(offset)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     return Lead(" ".join(text.split()), offset, canonical_lead(offset))
 
 

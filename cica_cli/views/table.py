@@ -50,10 +50,24 @@ STATUS_STYLE = {
 }
 
 
-class Row(NamedTuple):
-    """One item's cells, each as pieces that may go on separate lines, and its style."""
+class Cell(NamedTuple):
+    """A cell's text, the pieces a line may break between, and its width in terminal cells."""
 
-    cells: dict[str, tuple[str, ...]]
+    text: str
+    pieces: tuple[str, ...]
+    size: int
+
+
+def cell(pieces: Sequence[str]) -> Cell:
+    """The cell of these pieces."""
+    text = "".join(pieces)
+    return Cell(text, tuple(pieces), _cell_len(text))
+
+
+class Row(NamedTuple):
+    """One item's cells, by column, and its style."""
+
+    cells: dict[str, Cell]
     style: str | None
 
 
@@ -84,28 +98,55 @@ def when_pieces(item: Item, zone: dt.tzinfo) -> tuple[str, ...]:
 
 def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int = 80) -> Table:
     """The ``cica upcoming`` table for a terminal (or pipe) ``width`` columns wide."""
-    rows = [
-        Row(
-            {
-                "When": when_pieces(item, zone),
-                "Countdown": tuple(_COUNT_PIECES.findall(compact_countdown(item))),
-                "Kind": (item.event.event.kind,),
-                "Title": tuple(_pieces(safe_line(item.event.event.title))),
-                "Location": tuple(_pieces(safe_line(item.event.event.location or ""))),
-            },
-            STATUS_STYLE.get(item.status),
-        )
-        for item in items
-    ]
+    dates: dict[tuple[object, object], Cell] = {}  # whole-day dates, countdowns, kinds and
+    counts: dict[str, Cell] = {}  # places recur: each such cell is made once
+    kinds: dict[str, Cell] = {}
+    places: dict[str, Cell] = {}
+    rows = []
+    for item in items:
+        event = item.event.event
+        # Hashing an aware date-time costs more than making its cell.
+        known = None if isinstance(item.start, dt.datetime) else dates.get((item.start, item.end))
+        if known is None:
+            known = cell(when_pieces(item, zone))
+            if not isinstance(item.start, dt.datetime):
+                dates[item.start, item.end] = known
+        when = known
+        text = compact_countdown(item)
+        count = counts.get(text)
+        if count is None:
+            count = counts[text] = cell(_COUNT_PIECES.findall(text))
+        kind = kinds.get(event.kind)
+        if kind is None:
+            kind = kinds[event.kind] = cell((event.kind,))
+        place = places.get(event.location or "")
+        if place is None:
+            place = places[event.location or ""] = cell(_pieces(safe_line(event.location or "")))
+        cells = {
+            "When": when, "Countdown": count, "Kind": kind,
+            "Title": cell(_pieces(safe_line(event.title))), "Location": place,
+        }  # fmt: skip
+        rows.append(Row(cells, STATUS_STYLE.get(item.status)))
     return Table(safe_line(title), rows, layout(rows, width))
 
 
 def layout(rows: Sequence[Row], width: int) -> dict[str, int]:
     """The columns shown, in order, and the width of each."""
-    natural = {name: _natural(name, rows) for name in _ORDER}
+    distinct = {name: {id(r.cells[name]): r.cells[name] for r in rows} for name in _ORDER}
+    natural = {
+        name: max([len(name), *(c.size for c in distinct[name].values())]) for name in _ORDER
+    }
     natural["Location"] = min(natural["Location"], LOCATION_MAX)
     # The narrowest a column is without breaking a piece ("in 137 days" stays whole).
-    least = {name: max(_FLOOR[name], _longest_piece(name, rows)) for name in ("When", "Countdown")}
+    least = {
+        name: max(
+            [
+                _FLOOR[name],
+                *(_cell_len(p.rstrip()) for c in distinct[name].values() for p in c.pieces),
+            ]
+        )
+        for name in ("When", "Countdown")
+    }
     least["Countdown"] = max(least["Countdown"], len("in 137 days"))
     room = min(natural["Title"], TITLE_ROOM)
 
@@ -117,26 +158,27 @@ def layout(rows: Sequence[Row], width: int) -> dict[str, int]:
     for name in _OPTIONAL:
         with_it = {"When": least["When"], "Countdown": least["Countdown"], **extra}
         with_it[name] = natural[name]
-        if any(r.cells[name] != ("",) for r in rows) and title_width(with_it) >= room:
+        if any(c.text for c in distinct[name].values()) and title_width(with_it) >= room:
             extra[name] = natural[name]
     # Dates and countdowns as wide as they need, unless wrapping them (at a range's dash, between
     # words, or anywhere on a very narrow terminal) gives the titles room for fewer lines in all.
-    shapes = Counter(
-        (r.cells["When"], r.cells["Countdown"], _cell_len("".join(r.cells["Title"]))) for r in rows
-    )
     # Cost: two per line, and one more for a row whose date or countdown wraps (a wrapped title
     # reads better than a wrapped date).
-    dates = {w for w, _, _ in shapes}
-    countdowns = {c for _, c, _ in shapes}
+    shapes = Counter(
+        (id(r.cells["When"]), id(r.cells["Countdown"]), r.cells["Title"].size) for r in rows
+    )
     best: tuple[int, int, dict[str, int]] | None = None
     candidates = _candidates(rows, natural, least)
     roomy = [(w, c) for w, c in candidates if title_width({"When": w, "Countdown": c, **extra})
              >= min(_NARROW_TITLE, natural["Title"])]  # fmt: skip
+    heights: dict[tuple[str, int], dict[int, int]] = {}
     for when, count in roomy or candidates[-1:]:
         shown = {"When": when, "Countdown": count, **extra}
         title = max(1, min(natural["Title"], title_width(shown)))
-        w_lines = {w: len(_wrap(w, when)) for w in dates}
-        c_lines = {c: len(_wrap(c, count)) for c in countdowns}
+        for name, w in (("When", when), ("Countdown", count)):
+            if (name, w) not in heights:
+                heights[name, w] = {k: _height(c, w) for k, c in distinct[name].items()}
+        w_lines, c_lines = heights["When", when], heights["Countdown", count]
         cost = 0
         for (w, c, t), n in shapes.items():
             lines = max(w_lines[w], c_lines[c], -(-t // title))
@@ -149,6 +191,10 @@ def layout(rows: Sequence[Row], width: int) -> dict[str, int]:
     return {name: shown[name] for name in _ORDER if name in shown}
 
 
+def _height(c: Cell, width: int) -> int:
+    return 1 if c.size <= width else len(_wrap(c.pieces, width))
+
+
 def _candidates(
     rows: Sequence[Row], natural: dict[str, int], least: dict[str, int]
 ) -> list[tuple[int, int]]:
@@ -156,7 +202,7 @@ def _candidates(
     widest piece, and their floors (for very narrow terminals)."""
     options = []
     for name in ("When", "Countdown"):
-        sizes = sorted(_cell_len("".join(r.cells[name])) for r in rows)
+        sizes = sorted(r.cells[name].size for r in rows)
         common = [sizes[len(sizes) * p // 100] for p in (50, 90)]
         options.append({natural[name], least[name], *(w for w in common if w > least[name])})
     floors = (_FLOOR["When"], _FLOOR["Countdown"])  # last: only when nothing else leaves room
@@ -173,27 +219,36 @@ class Table:
 
     def lines(self) -> Iterator[tuple[str, str | None]]:
         """The table's lines, without trailing spaces, and the style of each."""
-        widths = self.widths
+        widths = list(self.widths.values())
         if self.title:
             yield self.title, "table.title"
             yield "", None
-        yield _join([(name, widths[name]) for name in widths]), "bold"
-        yield _join([(RULE * w, w) for w in widths.values()]), None
-        wrapped: dict[tuple[tuple[str, ...], int], list[str]] = {}
+        yield _join([(name, len(name), w) for name, w in self.widths.items()]), "bold"
+        yield _join([(RULE * w, w, w) for w in widths]), None
+        wrapped: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        names = list(self.widths)
         for row in self.rows:
+            cells = [row.cells[name] for name in names]
+            if all(c.size <= w for c, w in zip(cells, widths, strict=True)):  # most rows
+                yield (
+                    _join([(c.text, c.size, w) for c, w in zip(cells, widths, strict=True)]),
+                    row.style,
+                )
+                continue
             columns = []
-            for name, w in widths.items():
-                pieces = row.cells[name]
-                lines = wrapped.get((pieces, w))
+            for c, w in zip(cells, widths, strict=True):
+                if c.size <= w:
+                    columns.append([(c.text, c.size)])
+                    continue
+                lines = wrapped.get((id(c), w))
                 if lines is None:
-                    lines = wrapped[pieces, w] = _wrap(pieces, w)
+                    lines = wrapped[id(c), w] = [(t, _cell_len(t)) for t in _wrap(c.pieces, w)]
                 columns.append(lines)
             for n in range(max(len(lines) for lines in columns)):
-                cells = [
-                    (lines[n] if n < len(lines) else "", w)
-                    for lines, w in zip(columns, widths.values(), strict=True)
-                ]
-                yield _join(cells), row.style
+                yield _join([
+                    (*(lines[n] if n < len(lines) else ("", 0)), w)
+                    for lines, w in zip(columns, widths, strict=True)
+                ]), row.style  # fmt: skip
 
     def __str__(self) -> str:
         return "".join(line + "\n" for line, _ in self.lines())
@@ -209,17 +264,9 @@ class Table:
             yield newline
 
 
-def _join(cells: Sequence[tuple[str, int]]) -> str:
-    """Cells padded to their widths, two spaces apart, with no trailing spaces."""
-    return GAP.join(text + " " * (width - _cell_len(text)) for text, width in cells).rstrip()
-
-
-def _natural(name: str, rows: Sequence[Row]) -> int:
-    return max([len(name), *(_cell_len("".join(r.cells[name])) for r in rows)])
-
-
-def _longest_piece(name: str, rows: Sequence[Row]) -> int:
-    return max([0, *(_cell_len(p.rstrip()) for r in rows for p in r.cells[name])])
+def _join(cells: Sequence[tuple[str, int, int]]) -> str:
+    """Cells (text, its size, the column's width) padded, two spaces apart, no trailing spaces."""
+    return GAP.join(text + " " * (width - size) for text, size, width in cells).rstrip()
 
 
 def _pieces(text: str) -> list[str]:
