@@ -383,3 +383,17 @@ def test_no_rule_makes_a_command_hang_or_explode(repeat: str, tmp_path: Path) ->
         codes.add(code)
     # 65 for a rule refused with its reason, by every command alike; else all succeed.
     assert codes in ({0}, {65}), codes
+
+
+def test_a_rule_ending_beyond_the_horizon_gets_a_vtimezone_for_ever(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    # 99 999 Mondays and Tuesdays: the last is a thousand years off, more than last_start looks
+    # (50 years); the zone's rules must then go on for ever, not stop a year after the start.
+    text = (
+        '[calendar]\nname = "Far"\ntimezone = "Europe/Berlin"\n[events.x]\ntitle = "X"\n'
+        'date = 2024-07-01T10:00:00\nrepeat = "FREQ=WEEKLY;BYDAY=MO,TU;COUNT=99999"\n'
+    )
+    out = cica("export", "-c", str(write_calendar(text)), "-o", "-").out
+    assert "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n" in out  # back to CET every October
+    assert "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n" in out

@@ -209,6 +209,8 @@ def _remembered(
         if uid in selected:
             continue
         node = before.gone.get(uid)
+        if node is not None and not uid.endswith("@cica"):
+            continue  # not cica's (the file was someone else's): neither cancelled nor kept
         if node is not None:
             deleted_on = _deleted_on(node)
             if deleted_on is None:  # deleted since the previous export: cancel it now
