@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from .dates import date_of
+from .day_names import day_text
 from .schedule import Resolved, Schedule
-from .workdays import WorkCalendar, day_label
+from .workdays import WorkCalendar
 
 #: The kinds that should happen on working days.
 CHECKED_KINDS = frozenset({"meeting", "conference", "deadline"})
@@ -37,7 +39,7 @@ class DayOffWarning(NamedTuple):
     @property
     def message(self) -> str:
         """``falls on Mon 11 Nov 2024, National Flag Day (observed) (AZ)``."""
-        named = "; ".join(f"{day_label(d)}, {why}" for d, why in self.days[:NAMED_DAYS])
+        named = "; ".join(f"{day_text(d)}, {why}" for d, why in self.days[:NAMED_DAYS])
         more = len(self.days) - NAMED_DAYS
         rest = f"; and {more} more" if more > 0 else ""
         return f"falls on a day off: {named}{rest}"
@@ -68,25 +70,19 @@ def _days(event: Resolved) -> list[dt.date]:
     """Every day the event covers, over all its occurrences within the horizon."""
     zone = event.zone
     if event.event.repeat:
-        first = _day(event.start, zone)
+        first = date_of(event.start, zone)
         spans = event.occurrences(first, first + dt.timedelta(days=REPEAT_HORIZON_DAYS - 1))
     else:
         spans = iter([(event.start, event.end)])
     seen: dict[dt.date, None] = {}
     for start, end in spans:
-        day, last = _day(start, zone), _day(end, zone)
+        day, last = date_of(start, zone), date_of(end, zone)
         if isinstance(end, dt.datetime) and end > start and end == _midnight(end):
             last -= dt.timedelta(days=1)  # ends at 00:00: the day it ends on is not taken
         while day <= last:
             seen.setdefault(day)
             day += dt.timedelta(days=1)
     return list(seen)
-
-
-def _day(point: dt.date, zone: dt.tzinfo) -> dt.date:
-    if isinstance(point, dt.datetime):
-        return point.astimezone(zone).date()
-    return point
 
 
 def _midnight(point: dt.datetime) -> dt.datetime:

@@ -28,6 +28,8 @@ from collections.abc import Collection, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from .day_names import day_text
+
 if TYPE_CHECKING:
     from holidays import HolidayBase
 
@@ -38,7 +40,6 @@ __all__ = [
     "WorkCalendar",
     "check_country",
     "data_version",
-    "day_label",
     "describe",
     "work_calendar",
 ]
@@ -245,14 +246,5 @@ def describe(notes: Iterable[DayNote]) -> str:
     parts = []
     for note in notes:
         verb = "counted" if note.working else "skipped"
-        parts.append(f"{verb} {day_label(note.day)}, {note.reason}")
+        parts.append(f"{verb} {day_text(note.day)}, {note.reason}")
     return "; ".join(parts)
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def day_label(day: dt.date) -> str:
-    """``"Fri 8 Nov 2024"``, in English whatever the locale."""
-    weekday = _WEEKDAYS[day.weekday()][:3]
-    return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"
