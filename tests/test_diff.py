@@ -110,7 +110,7 @@ def test_fields_added_removed_and_warnings() -> None:
         '  location: "Astana" -> "Baku"\n'
         "added new: New (Sat 6 Jul 2024)\n"
         "removed gone: Gone (was Sun 1 Dec 2024)\n"
-        "warning: new: date Sat 6 Jul 2024 is a Saturday\n"
+        "warning: new: date Sat 6 Jul 2024 is not a working day: Saturday\n"
         "2 changed, 1 added, 1 removed\n"
     )
 
@@ -134,7 +134,7 @@ def test_holidays_of_the_calendar_are_warned_about() -> None:
     after = before.replace("date = 2024-07-01", "date = 2024-07-08")  # a Monday, a holiday
     diff = diff_schedules(schedule(before), schedule(after))
     assert [(w.event_id, w.field, w.day.isoformat(), w.reason) for w in diff.warnings] == [
-        ("a", "date", "2024-07-08", "a holiday of the calendar")
+        ("a", "date", "2024-07-08", "holiday (calendar)")
     ]
 
 

@@ -41,6 +41,13 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _readme_example() -> list[str]:
+    """The console lines of the README's worked example."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Worked example", 1)[1]
+    return section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+
+
 def test_worked_example(cica: Cica, repo: Path) -> None:
     calendar = repo / "events.toml"
     moved = cica("move", "soc-astana-2024-06", "2024-07-04")
@@ -58,6 +65,10 @@ def test_worked_example(cica: Cica, repo: Path) -> None:
     assert moved.err == (
         f"moved soc-astana-2024-06: date Thu 27 Jun -> Thu 4 Jul 2024, +7 days; wrote {calendar}\n"
     )
+    # the README shows this output
+    example = _readme_example()
+    start = example.index("$ cica move soc-astana-2024-06 2024-07-04") + 1
+    assert "\n".join(example[start : start + 6]) + "\n" == moved.out
     # `git diff` shows one line
     assert git(repo, "diff", "--numstat") == "1\t1\tevents.toml\n"
     patch = git(repo, "diff", "-U0").splitlines()
@@ -86,6 +97,7 @@ def test_worked_example(cica: Cica, repo: Path) -> None:
         "fixed date\n"
     )
     assert calendar.read_bytes() == before
+    assert f"{refused.err.rstrip()}" in example
     # done: upcoming shows it as done
     done = cica("done", "cbm-modalities-consensus")
     assert done.code == 0, done.err
@@ -270,6 +282,20 @@ def test_unknown_ids_and_fields_are_usage_errors(cica: Cica, repo: Path) -> None
     result = cica("add", "x", "--title", "X", "--start", "2024-07-01")
     assert result.code == 2
     assert "a span needs --end or --duration" in result.err
+    result = cica("move", "soc-astana-2024-06", "+1d", "--dry-rn")
+    assert result.code == 2
+    assert result.err == "cica: no such option: --dry-rn (see cica move --help)\n"
+
+
+def test_a_negative_shift_is_not_an_option(cica: Cica, repo: Path) -> None:
+    result = cica("move", "baku-ministerial-2024", "-3", "days")
+    assert result.code == 0, result.err
+    assert result.err.startswith(
+        "moved baku-ministerial-2024: date Mon 11 Nov -> Fri 8 Nov 2024, -3 days; wrote "
+    )
+    # the two deadlines due on the day of the Ministerial move with it
+    assert "changed cbm-modalities-consensus:" in result.out
+    assert "changed baku-outcome-documents:" in result.out
 
 
 # --- status, fields, new events ------------------------------------------------------------------
@@ -342,7 +368,37 @@ def test_add_appends_a_table_in_the_files_style(cica: Cica, repo: Path) -> None:
         "add", "review", "--title", "Review", "--start", "2024-07-06", "--duration", "3 days"
     )
     assert span.code == 0, span.err
-    assert "warning: review: start Sat 6 Jul 2024 is a Saturday\n" in span.out
+    # the calendar's country is Kazakhstan: 6 July is Capital Day, observed on Monday 8 July
+    assert span.out == (
+        "added review: Review (Sat 6 Jul - Mon 8 Jul 2024)\n"
+        "warning: review: start Sat 6 Jul 2024 is not a working day: Capital Day (KZ)\n"
+        "warning: review: end Mon 8 Jul 2024 is not a working day: Capital Day (observed) (KZ)\n"
+        "1 added\n"
+    )
+
+
+def test_working_days_and_warnings_follow_the_events_country(cica: Cica, repo: Path) -> None:
+    # Baku: Friday 8 November 2024 is Victory Day in Azerbaijan, so one working day before
+    # Monday 11 November is Thursday 7 November
+    result = cica("move", "baku-ministerial-2024", "-1", "working", "day", "--dry-run")
+    assert result.code == 0, result.err
+    assert "  date: Mon 11 Nov -> Thu 7 Nov 2024, -4 days\n" in result.out
+    landed = cica("move", "baku-ministerial-2024", "2024-11-08", "--dry-run")
+    assert (
+        "warning: baku-ministerial-2024: date Fri 8 Nov 2024 is not a working day: "
+        "Victory Day (AZ)\n" in landed.out
+    )
+    # the deadlines computed from it take its country too
+    assert "warning: cbm-modalities-consensus: date Fri 8 Nov 2024" in landed.out
+    added = cica(
+        "add", "kz-call", "--title", "Call", "--date", "2024-11-08", "--country", "KZ", "-n"
+    )
+    assert added.code == 0, added.err
+    assert "warning" not in added.out  # an ordinary Friday in Kazakhstan
+    assert added.out == "added kz-call: Call (Fri 8 Nov 2024)\n1 added\n"
+    bad = cica("add", "xx", "--title", "X", "--date", "2024-11-08", "--country", "XX")
+    assert bad.code == 65
+    assert "events.xx.country" in bad.err
 
 
 def test_edit_json_reports_what_moved_and_whether_it_was_written(cica: Cica, repo: Path) -> None:
@@ -352,3 +408,122 @@ def test_edit_json_reports_what_moved_and_whether_it_was_written(cica: Cica, rep
     assert doc["written"] is False
     assert [c["id"] for c in doc["changed"]] == ["soc-astana-2024-06", "env-outcome-silence"]
     assert git(repo, "diff", "--numstat") == ""
+
+
+def test_the_hostile_file_through_the_command_line(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    from .test_edit_text import HOSTILE, _changed_lines
+
+    path = write_calendar("")
+    original = HOSTILE.replace("\n", "\r\n")
+    path.write_bytes(original.encode())
+    result = cica("move", "inline-one", "+1d", "-c", str(path))
+    assert result.code == 0, result.err
+    # everything computed from it moves: dotted (+2 days), quoted-one is typed, after is not
+    assert "changed dotted: Dotted # not a comment\n" in result.out
+    edited = path.read_bytes().decode()
+    assert _changed_lines(original, edited) == [
+        '-inline-one = { title = "Inline { meeting }", date = 2024-07-01 } # keep this comment\r\n',
+        '+inline-one = { title = "Inline { meeting }", date = 2024-07-02 } # keep this comment\r\n',
+    ]
+    assert cica("done", "quoted-one", "-c", str(path)).code == 0
+    assert cica("set", "after", "title", "After, retitled", "-c", str(path)).code == 0
+    final = path.read_bytes().decode()
+    assert _changed_lines(edited, final) == [
+        '+status = "done"\r\n',
+        '-title = "After \\"escaped\\" [brackets]"\r\n',
+        '+title = "After, retitled"\r\n',
+    ]
+
+
+# --- the quick way an edit is checked -----------------------------------------------------------
+
+
+def _edits() -> list[tuple[str, dict[str, object]]]:
+    import datetime as dt
+
+    return [
+        ("soc-astana-2024-06", {"date": dt.date(2024, 7, 4)}),
+        ("soc-astana-2024-06", {"date": dt.datetime(2024, 7, 4, 10, 0)}),
+        ("baku-ministerial-2024", {"date": "env-ministerial-2024 + 10 working days"}),
+        ("env-outcome-silence", {"start": dt.date(2024, 7, 1), "end": None, "duration": "3d"}),
+        ("cbm-modalities-consensus", {"status": "done", "country": "KZ"}),
+        ("ttf-action-plan-2024", {"start": "baku-ministerial-2024.end + 1 day"}),
+        ("new-item", {"title": "New", "date": "env-outcome-silence.end - 2 working days"}),
+    ]
+
+
+@pytest.mark.parametrize(("event_id", "changes"), _edits())
+def test_resolving_only_what_follows_from_an_edit_is_resolving_everything(
+    event_id: str, changes: dict[str, object]
+) -> None:
+    from cica_cli.core.loader import loads
+    from cica_cli.core.model import Calendar, Event
+    from cica_cli.core.schedule import resolve, resolve_edit
+
+    previous = loads(SHIPPED.read_bytes(), "events.toml").schedule
+    old = previous.events[event_id].event if event_id in previous.events else Event(title="")
+    event = old._replace(**changes)
+    events = {eid: r.event for eid, r in previous.events.items()}
+    events[event_id] = event
+    full = resolve(Calendar(previous.settings, events))
+    quick = resolve_edit(previous, event_id, event)
+    assert quick == full
+    assert list(quick.events) == list(full.events)
+
+
+def test_an_edit_that_makes_a_cycle_is_left_to_the_full_resolution() -> None:
+    from cica_cli.core.loader import loads
+    from cica_cli.core.schedule import ScheduleError, resolve_edit
+
+    previous = loads(SHIPPED.read_bytes(), "events.toml").schedule
+    soc = previous.events["soc-astana-2024-06"].event
+    with pytest.raises(ScheduleError):
+        resolve_edit(previous, "soc-astana-2024-06", soc._replace(date="env-outcome-silence.end"))
+    with pytest.raises(ScheduleError):
+        resolve_edit(previous, "soc-astana-2024-06", soc._replace(date="soc-astana-2024-06"))
+    with pytest.raises(ScheduleError):
+        resolve_edit(previous, "soc-astana-2024-06", soc._replace(date="nowhere + 1d"))
+
+
+def test_a_header_inside_a_string_sends_the_edit_the_exact_way(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    text = (
+        '[events.notes]\ntitle = "Notes"\ndate = 2024-07-01\ndescription = """\n'
+        '[events.call]\ntitle = "not this one"\n"""\n\n'
+        '[events.call]\ntitle = "Call"\ndate = 2024-07-02  # the real one\n'
+    )
+    path = write_calendar(text)
+    result = cica("move", "call", "+1d", "-c", str(path))
+    assert result.code == 0, result.err
+    assert path.read_text(encoding="utf-8") == text.replace(
+        "2024-07-02  # the real one", "2024-07-03  # the real one"
+    )
+
+
+TYPER_CASES = [
+    ["move", "soc-astana-2024-06", "-3", "days", "--dry-run"],
+    ["move", "soc-astana-2024-06", "2024-07-04", "--json", "-n"],
+    ["move", "env-outcome-silence", "+1d"],
+    ["done", "cbm-modalities-consensus", "-n"],
+    ["set", "baku-ministerial-2024", "location", "", "--dry-run"],
+    ["add", "x", "--title", "X", "--date", "2024-07-06", "--tag", "a", "--tag", "b", "-n"],
+    ["diff", "HEAD", "--json"],
+    ["diff"],
+]
+
+
+@pytest.mark.parametrize("args", TYPER_CASES, ids=" ".join)
+def test_the_same_without_typer_as_through_it(
+    cica: Cica, repo: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    from cica_cli.commands import _fast
+
+    fast = cica(*args)
+    with monkeypatch.context() as patched:
+        patched.setattr(_fast, "run", lambda args: False)
+        through_typer = cica(*args)
+    assert fast == through_typer
+    assert fast.code in (0, 65)

@@ -49,16 +49,20 @@ def options(command: Command) -> dict[str, Param]:
 
 
 def parse(command: Command, args: list[str]) -> dict[str, Any] | None:
-    """The keywords for ``command``'s ``run``, or None for anything Typer should see."""
-    if command.words_may_start_with_dash:
-        return None
+    """The keywords for ``command``'s ``run``, or None for anything Typer should see.
+
+    A command whose words may start with a dash (``cica move ID -3 days``) takes ``-`` and a
+    digit as a word, as Typer does for it; any other unknown option still goes to Typer.
+    """
     spec = options(command)
     given: dict[str, Any] = {}
     positional = [p for p in command.params if not p.is_option]
     words: list[str] = []
     rest = iter(args)
     for token in rest:
-        if not token.startswith("-"):
+        if not token.startswith("-") or (
+            command.words_may_start_with_dash and token[1:2].isdigit() and token not in spec
+        ):
             words.append(token)
             continue
         name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from pathlib import Path
 
-import typer
-
-from ._common import CalendarOpt, JsonOpt
-from ._edit import DryRunOpt, IdArg
+from ._options import CALENDAR, DRY_RUN, EVENT_ID, JSON, Command, Param
 
 _EPILOG = """\
 Examples:
@@ -30,45 +27,50 @@ calendar (an unknown id, a cycle, an impossible date).
 """
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(add)
+def _option(name: str, help_: str, metavar: str, multiple: bool = False) -> Param:
+    return Param(name, (f"--{name}",), help_, metavar=metavar, multiple=multiple)
 
 
-def _opt(name: str, help_: str, metavar: str) -> Any:
-    return typer.Option(name, help=help_, metavar=metavar, show_default=False)
-
-
-def add(
-    event_id: IdArg,
-    title: Annotated[str, typer.Option("--title", help="What it is.", show_default=False)],
-    date: Annotated[
-        str | None,
-        _opt("--date", "A one-day item or an instant: date, date-time or expression.", "WHEN"),
-    ] = None,
-    start: Annotated[str | None, _opt("--start", "A span's first day or instant.", "WHEN")] = None,
-    end: Annotated[
-        str | None, _opt("--end", "A span's last day (included) or end.", "WHEN")
-    ] = None,
-    duration: Annotated[
-        str | None, _opt("--duration", "A span's length: 2 weeks, 3 days, P14D, PT2H.", "LENGTH")
-    ] = None,
-    kind: Annotated[
-        str | None,
-        _opt(
-            "--kind",
+COMMAND = Command(
+    "add",
+    (
+        EVENT_ID,
+        Param("title", ("--title",), "What it is.", required=True, metavar="TEXT"),
+        _option("date", "A one-day item or an instant: date, date-time or expression.", "WHEN"),
+        _option("start", "A span's first day or instant.", "WHEN"),
+        _option("end", "A span's last day (included) or end.", "WHEN"),
+        _option("duration", "A span's length: 2 weeks, 3 days, P14D, PT2H.", "LENGTH"),
+        _option(
+            "kind",
             "meeting (default), conference, procedure, deadline, milestone or period.",
             "KIND",
         ),
-    ] = None,
-    location: Annotated[str | None, _opt("--location", "Where.", "PLACE")] = None,
-    tag: Annotated[list[str] | None, _opt("--tag", "A tag (repeatable).", "TAG")] = None,
-    country: Annotated[
-        str | None, _opt("--country", "ISO 3166 country code (working days, holidays).", "CC")
-    ] = None,
-    dry_run: DryRunOpt = False,
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
+        _option("location", "Where.", "PLACE"),
+        _option("tag", "A tag (repeatable).", "TAG", multiple=True),
+        _option("country", "ISO 3166 country code (working days, holidays).", "CC"),
+        DRY_RUN,
+        JSON,
+        CALENDAR,
+    ),
+    epilog=_EPILOG,
+    fast=True,
+)
+
+
+def run(
+    event_id: str,
+    title: str,
+    date: str | None,
+    start: str | None,
+    end: str | None,
+    duration: str | None,
+    kind: str | None,
+    location: str | None,
+    tag: list[str],
+    country: str | None,
+    dry_run: bool,
+    json_: bool,
+    calendar: Path | None,
 ) -> None:
     """Add an event: a table appended to the calendar in the file's own style."""
     from ..core.dates import OffsetError, parse_expression

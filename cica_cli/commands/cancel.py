@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from ._common import CalendarOpt, JsonOpt
-from ._edit import DryRunOpt, IdArg
+from ._options import CALENDAR, DRY_RUN, EVENT_ID, JSON, Command
 
-_EPILOG = """\
+COMMAND = Command(
+    "cancel",
+    (EVENT_ID, DRY_RUN, JSON, CALENDAR),
+    epilog="""\
 Examples:
 
   cica cancel weekly-call                 # writes status = "cancelled"
@@ -15,20 +17,12 @@ Examples:
   cica cancel env-ministerial-2024 -n     # show the change; write nothing
 
 Undo with: cica set ID status planned. Events computed from a cancelled one keep their dates.
-"""
+""",
+    fast=True,
+)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(cancel)
-
-
-def cancel(
-    event_id: IdArg,
-    dry_run: DryRunOpt = False,
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
-) -> None:
+def run(event_id: str, dry_run: bool, json_: bool, calendar: Path | None) -> None:
     """Mark an event cancelled (status = "cancelled"): no more reminders; shown struck out."""
     from ._edit import set_status
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import Annotated, NamedTuple
-
-import typer
+from typing import NamedTuple
 
 from ..errors import CalendarNotFoundError
-from ._common import CalendarOpt, JsonOpt
+from ._options import CALENDAR, JSON, Command, Param
 
 _EPILOG = """\
 Examples:
@@ -39,9 +37,22 @@ dates that now land on a weekend or a holiday. Exit 0: no differences, 1: differ
 """
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(diff)
+COMMAND = Command(
+    "diff",
+    (
+        Param("old", (), "A calendar file or a git revision (default: HEAD).", metavar="OLD"),
+        Param(
+            "new",
+            (),
+            "A calendar file or a git revision (default: the working file).",
+            metavar="NEW",
+        ),
+        JSON,
+        CALENDAR,
+    ),
+    epilog=_EPILOG,
+    fast=True,
+)
 
 
 class Version(NamedTuple):
@@ -51,26 +62,7 @@ class Version(NamedTuple):
     data: bytes
 
 
-def diff(
-    old: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[OLD]",
-            help="A calendar file or a git revision (default: HEAD).",
-            show_default=False,
-        ),
-    ] = None,
-    new: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[NEW]",
-            help="A calendar file or a git revision (default: the working file).",
-            show_default=False,
-        ),
-    ] = None,
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
-) -> None:
+def run(old: str | None, new: str | None, json_: bool, calendar: Path | None) -> None:
     """Show what changed between two versions of the calendar: dates moved (and why), events
     added and removed, changes of status, title, kind and location."""
     from ..core.diff import diff_schedules
@@ -94,7 +86,7 @@ def diff(
         if text:
             write_out(text)
     if not result.empty:
-        raise typer.Exit(1)
+        raise SystemExit(1)  # as diff(1): the versions differ
 
 
 def _calendar_path(flag: Path | None) -> Path:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from ._common import CalendarOpt, JsonOpt
-from ._edit import DryRunOpt, IdArg
+from ._options import CALENDAR, DRY_RUN, EVENT_ID, JSON, Command
 
-_EPILOG = """\
+COMMAND = Command(
+    "done",
+    (EVENT_ID, DRY_RUN, JSON, CALENDAR),
+    epilog="""\
 Examples:
 
   cica done cbm-modalities-consensus    # writes status = "done"; `upcoming` shows it as done
@@ -15,20 +17,12 @@ Examples:
   cica done briefing-paper --dry-run    # show the change; write nothing
 
 Undo with: cica set ID status planned
-"""
+""",
+    fast=True,
+)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(done)
-
-
-def done(
-    event_id: IdArg,
-    dry_run: DryRunOpt = False,
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
-) -> None:
+def run(event_id: str, dry_run: bool, json_: bool, calendar: Path | None) -> None:
     """Mark an event done (status = "done"): a deadline met stops counting down and reminding."""
     from ._edit import set_status
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import typer
-
-from ._common import CalendarOpt, JsonOpt
+from ._options import CALENDAR, DRY_RUN, EVENT_ID, JSON, Command, Param, flag
 
 if TYPE_CHECKING:
     from ..core.diff import ScheduleDiff
-from ._edit import DryRunOpt, IdArg
 
 _EPILOG = """\
 Examples:
@@ -32,33 +31,41 @@ nothing written if the move would break the calendar or the event is computed (w
 """
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    # `-3 days` is a shift, not an option
-    app.command(epilog=_EPILOG, context_settings={"ignore_unknown_options": True})(move)
-
-
-def move(
-    event_id: IdArg,
-    when: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="WHEN",
-            help="A date (2024-07-04), a date-time (2024-07-04T10:00) or a shift "
+COMMAND = Command(
+    "move",
+    (
+        EVENT_ID,
+        Param(
+            "when",
+            (),
+            "A date (2024-07-04), a date-time (2024-07-04T10:00) or a shift "
             "(+1w, -3 days, +2 working days).",
-            show_default=False,
+            multiple=True,
+            required=True,
+            metavar="WHEN",
         ),
-    ],
-    detach: Annotated[
-        bool,
-        typer.Option(
-            "--detach",
-            help="For a computed event: replace its expression with the fixed date it moves to.",
+        flag(
+            "detach",
+            ("--detach",),
+            "For a computed event: replace its expression with the fixed date it moves to.",
         ),
-    ] = False,
-    dry_run: DryRunOpt = False,
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
+        DRY_RUN,
+        JSON,
+        CALENDAR,
+    ),
+    epilog=_EPILOG,
+    fast=True,
+    words_may_start_with_dash=True,  # `-3 days` is a shift, not an option
+)
+
+
+def run(
+    event_id: str,
+    when: list[str],
+    detach: bool,
+    dry_run: bool,
+    json_: bool,
+    calendar: Path | None,
 ) -> None:
     """Move an event to a date or date-time, or by a shift; print what moved with it."""
     from ..core.dates import Offset, Point, apply_offset
@@ -75,10 +82,16 @@ def move(
     parsed = parse_when(" ".join(when))
     editing = open_for_edit(calendar)
     event = find_event(editing.schedule, event_id)
-    holidays = editing.schedule.holidays
+    # `+2 working days` counts the working days of the event's country
+    days = editing.schedule.work_calendar(event.country)
 
     def shifter(point: Point, offset: Offset) -> Point:
-        return apply_offset(point, offset, holidays)
+        # a local date-time (as typed) is shifted as the instant it is in the event's zone
+        if isinstance(point, dt.datetime) and point.tzinfo is None:
+            moved = apply_offset(point.replace(tzinfo=event.zone), offset, days)
+            assert isinstance(moved, dt.datetime)
+            return moved.astimezone(event.zone).replace(tzinfo=None)
+        return apply_offset(point, offset, days)
 
     changes = plan_move(
         event, parsed, shifter, detach=detach, default_zone=editing.schedule.settings.timezone

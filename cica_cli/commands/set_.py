@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
 
-import typer
-
-from ._common import CalendarOpt, JsonOpt
-from ._edit import DryRunOpt, IdArg
+from ._options import CALENDAR, DRY_RUN, EVENT_ID, JSON, Command, Param
 
 #: FIELD -> how VALUE is read: "text", "optional" (empty: the field is removed) or "list"
 #: (comma-separated; empty: removed).
@@ -19,6 +16,7 @@ FIELDS = {
     "description": "optional",
     "source": "optional",
     "timezone": "optional",
+    "country": "optional",
     "tags": "list",
     "remind": "list",
 }
@@ -38,35 +36,42 @@ Examples:
 
   cica set soc-astana-2024-06 kind conference
 
-FIELD: title, kind, status, location, description, source, timezone, tags, remind. An empty VALUE
-removes an optional field. Values are checked as the calendar is (exit 65, nothing written, if
-one is wrong). Dates: `cica move`.
+FIELD: title, kind, status, location, description, source, timezone, country, tags, remind.
+An empty VALUE removes an optional field. Values are checked as the calendar is (exit 65,
+nothing written, if one is wrong). Dates: `cica move`.
 """
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command("set", epilog=_EPILOG)(set_)
-
-
-def set_(
-    event_id: IdArg,
-    field: Annotated[
-        str,
-        typer.Argument(
+COMMAND = Command(
+    "set",
+    (
+        EVENT_ID,
+        Param(
+            "field",
+            (),
+            "title, kind, status, location, description, source, timezone, country, tags or "
+            "remind.",
+            required=True,
             metavar="FIELD",
-            help="title, kind, status, location, description, source, timezone, tags or remind.",
         ),
-    ],
-    value: Annotated[
-        str,
-        typer.Argument(
-            metavar="VALUE", help='The new value ("" removes an optional field; lists: a, b).'
+        Param(
+            "value",
+            (),
+            'The new value ("" removes an optional field; lists: a, b).',
+            required=True,
+            metavar="VALUE",
         ),
-    ],
-    dry_run: DryRunOpt = False,
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
+        DRY_RUN,
+        JSON,
+        CALENDAR,
+    ),
+    epilog=_EPILOG,
+    fast=True,
+)
+
+
+def run(
+    event_id: str, field: str, value: str, dry_run: bool, json_: bool, calendar: Path | None
 ) -> None:
     """Set one field of an event (title, kind, status, location, tags, remind...)."""
     from ..edit.rewrite import Value, set_fields

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from .dates import OffsetError, Point, date_of, parse_expression
 from .model import Event
 from .schedule import Resolved, Schedule
+from .workdays import WorkCalendar
 
 #: Fields compared besides the dates, in the order they are listed.
 COMPARED_FIELDS = (
@@ -111,16 +112,18 @@ class ScheduleDiff(NamedTuple):
         return not (self.added or self.removed or self.changed)
 
 
-def weekend_or_holiday(schedule: Schedule) -> NonWorking:
-    """Saturdays, Sundays and the calendar's ``holidays``: the working days of offsets."""
-    holidays = schedule.holidays
+def days_off(schedule: Schedule) -> NonWorking:
+    """The days that are not working days in each event's country (its own, else the
+    calendar's; Monday to Friday without one), with the calendar's ``holidays`` and
+    ``workdays``: the days its working-day offsets skip. Says why ("Saturday", "Victory Day
+    (AZ)", "holiday (calendar)")."""
+    calendars: dict[str | None, WorkCalendar] = {}
 
     def check(event: Resolved, day: dt.date) -> str | None:
-        if day.weekday() >= 5:
-            return "a Saturday" if day.weekday() == 5 else "a Sunday"
-        if day in holidays:
-            return "a holiday of the calendar"
-        return None
+        country = event.country
+        if country not in calendars:
+            calendars[country] = schedule.work_calendar(country)
+        return calendars[country].why_off(day)
 
     return check
 
@@ -135,9 +138,9 @@ def date_fields(event: Resolved) -> tuple[tuple[str, Point], ...]:
 def diff_schedules(
     old: Schedule, new: Schedule, non_working: NonWorking | None = None
 ) -> ScheduleDiff:
-    """What changed from ``old`` to ``new``; ``non_working`` (default: weekends and the new
-    calendar's holidays) decides the warnings for dates that were added or moved."""
-    check = non_working or weekend_or_holiday(new)
+    """What changed from ``old`` to ``new``; ``non_working`` (default: ``days_off(new)``) decides
+    the warnings for dates that were added or moved."""
+    check = non_working or days_off(new)
     added = tuple(r for eid, r in new.events.items() if eid not in old.events)
     removed = tuple(r for eid, r in old.events.items() if eid not in new.events)
     raw: dict[str, list[DateChange]] = {}

@@ -19,12 +19,12 @@ from .dates import (
     OffsetError,
     Point,
     apply_offset,
-    lead_problem,
     parse_expression,
     parse_offset,
     range_problem,
 )
 from .depgraph import dependency_order
+from .leads import LeadError, parse_lead
 from .model import Calendar, CalendarSettings, Event
 from .repeats import check_rule, first_start, starts_between
 from .suggest import Suggester
@@ -250,6 +250,67 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
     return Schedule(settings, events, {k: tuple(v) for k, v in dependents.items()})
 
 
+def resolve_edit(previous: Schedule, event_id: str, event: Event) -> Schedule:
+    """``previous`` with event ``event_id`` replaced by ``event`` (or added at the end), resolved
+    again where that matters: the event and everything computed from it, in dependency order.
+
+    For an edit of one event of a large calendar (``cica move``), this takes milliseconds where
+    ``resolve`` takes a fifth of a second; the result is the same (``tests/test_planning.py``
+    compares them). The rest of the calendar must be as ``previous`` was resolved from. Raises
+    ``ScheduleError`` when the new event has a problem (an unknown reference, a cycle, a date it
+    cannot compute) or makes one for an event computed from it; the caller then runs
+    ``resolve`` to have every problem, worded as always.
+    """
+    settings = previous.settings
+    days_off, days_on = frozenset(settings.holidays), frozenset(settings.workdays)
+
+    def workdays(country: str | None) -> WorkCalendar:
+        return work_calendar(country, days_off, days_on)
+
+    issues: list[Issue] = []
+    edited = _Parsed(event_id, event)
+    _parse_event(edited, issues)
+    for name, expr in edited.exprs.items():
+        if expr.ref == event_id or (expr.ref is not None and expr.ref not in previous.events):
+            issues.append(
+                Issue(event_id, name, f"unknown event or circular reference {expr.ref!r}")
+            )
+    # A cycle through the edited event: it now uses something computed from it.
+    affected: list[str] = []
+    stack = list(previous.dependents.get(event_id, ()))
+    while stack:
+        eid = stack.pop()
+        if eid not in affected:
+            affected.append(eid)
+            stack.extend(previous.dependents.get(eid, ()))
+    if any(ref in affected for ref in edited.refs):
+        issues.append(Issue(event_id, "date", "circular reference"))
+    if issues:
+        raise ScheduleError(issues)
+    refs = {eid: previous.events[eid].depends_on for eid in affected}
+    refs[event_id] = tuple(edited.refs)
+    order, _ = dependency_order(refs)
+    done = dict(previous.events)
+    for eid in order:
+        p = edited
+        if eid != event_id:
+            p = _Parsed(eid, previous.events[eid].event)
+            _parse_event(p, issues)
+        try:
+            done[eid] = _evaluate(p, done, settings.timezone, settings.country, workdays)
+        except _FieldProblem as prob:
+            issues.append(Issue(eid, prob.field, prob.message))
+    if issues:
+        raise ScheduleError(issues)
+    events = {eid: done[eid] for eid in previous.events}
+    events[event_id] = done[event_id]  # in place if it was there, else at the end (file order)
+    dependents: dict[str, list[str]] = {eid: [] for eid in events}
+    for r in events.values():
+        for dep in r.depends_on:
+            dependents[dep].append(r.id)
+    return Schedule(settings, events, {k: tuple(v) for k, v in dependents.items()})
+
+
 def check_fields(events: Mapping[str, Event], known: Collection[str]) -> list[Issue]:
     """The problems ``resolve`` would find in the text of these fields, without resolving.
 
@@ -277,13 +338,9 @@ class _FieldProblem(Exception):
 
 def _check_lead(lead: str, event_id: str | None, issues: list[Issue]) -> None:
     try:
-        off = parse_offset(lead)
-    except OffsetError as err:
+        parse_lead(lead)
+    except LeadError as err:
         issues.append(Issue(event_id, "remind", str(err)))
-        return
-    problem = lead_problem(off)
-    if problem:
-        issues.append(Issue(event_id, "remind", problem))
 
 
 def _parse_event(p: _Parsed, issues: list[Issue]) -> None:

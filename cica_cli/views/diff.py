@@ -29,7 +29,9 @@ def diff_text(diff: ScheduleDiff) -> str:
     for event in diff.removed:
         lines.append(f"removed {event.id}: {event.event.title} (was {_dates(event)})")
     for w in diff.warnings:
-        lines.append(f"warning: {w.event_id}: {w.field} {day_text(w.day)} is {w.reason}")
+        lines.append(
+            f"warning: {w.event_id}: {w.field} {day_text(w.day)} is not a working day: {w.reason}"
+        )
     counts = (
         (len(diff.changed), "changed"),
         (len(diff.added), "added"),
