@@ -207,6 +207,19 @@ def test_a_deleted_repeating_event_is_cancelled_in_utc_and_needs_no_vtimezone(
     assert gone["RRULE"]["COUNT"] == [8]  # the whole series is cancelled
 
 
+def test_a_deleted_repeating_event_keeps_its_skipped_days_in_utc(feed: Feed) -> None:
+    feed.edit(
+        'repeat = "FREQ=WEEKLY;COUNT=8"', 'repeat = "FREQ=WEEKLY;COUNT=8"\nexcept = [2024-07-16]'
+    )
+    feed.export()
+    assert "EXDATE;TZID=Europe/Berlin:20240716T093000" in feed.out.read_text(encoding="utf-8")
+    feed.delete("weekly")
+    feed.export()
+    assert b"TZID" not in feed.out.read_bytes()  # no TZID left without its VTIMEZONE
+    gone = feed.events()[uid("weekly")]
+    assert [d.dt.isoformat() for d in gone["EXDATE"].dts] == ["2024-07-16T07:30:00+00:00"]
+
+
 # --- unchanged exports leave the file alone ------------------------------------------------------
 
 

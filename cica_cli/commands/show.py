@@ -53,6 +53,7 @@ def run(
                 event.event.remind if event.event.remind is not None else schedule.settings.remind
             ),
         )
+        doc["except"] = [day.isoformat() for day in event.event.except_]
         write_out(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     stdout_console().print(event_details(schedule, event, item))

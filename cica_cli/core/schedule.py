@@ -26,7 +26,7 @@ from .dates import (
 from .depgraph import dependency_order
 from .leads import LeadError, parse_lead
 from .model import Calendar, CalendarSettings, Event
-from .repeats import check_rule, first_start, starts_between
+from .repeats import check_occurrences, check_rule, first_start, starts_between
 from .suggest import Suggester
 from .workdays import UnknownCountryError, WorkCalendar, check_country, work_calendar
 from .zones import UnknownZoneError, gap_problem, get_zone, localize
@@ -96,7 +96,7 @@ class Resolved(NamedTuple):
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(after - dt.timedelta(days=span_days), dt.time.min)
         hi = dt.datetime.combine(before, dt.time.max)
-        for when in starts_between(self.event.repeat, self.start, lo, hi):
+        for when in starts_between(self.event.repeat, self.start, lo, hi, self.event.except_):
             yield self._occurrence(when, length)
 
     def next_occurrence(self, day: dt.date) -> tuple[Point, Point] | None:
@@ -106,7 +106,7 @@ class Resolved(NamedTuple):
         length = self.end - self.start
         span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
         lo = dt.datetime.combine(day - dt.timedelta(days=span_days), dt.time.min)
-        when = first_start(self.event.repeat, self.start, lo)
+        when = first_start(self.event.repeat, self.start, lo, self.event.except_)
         return None if when is None else self._occurrence(when, length)
 
     def _occurrence(self, when: dt.datetime, length: dt.timedelta) -> tuple[Point, Point]:
@@ -386,6 +386,10 @@ def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
             check_rule(ev.repeat)
         except (ValueError, TypeError) as err:
             issues.append(Issue(p.event_id, "repeat", f"not a valid RRULE: {err}"))
+    if ev.except_ and ev.repeat is None:
+        issues.append(
+            Issue(p.event_id, "except", "only a repeating event (with `repeat`) skips days")
+        )
 
 
 def _unknown_ref(ref: str, ids: Suggester) -> str:
@@ -460,6 +464,10 @@ def _evaluate(
         raise _FieldProblem("end", "start and end must both be whole days or both be date-times")
     if end < start:
         raise _FieldProblem("end", f"ends ({end}) before it starts ({start})")
+    if ev.repeat is not None:
+        problems = check_occurrences(ev.repeat, start, ev.except_)
+        if problems:
+            raise _FieldProblem(*problems[0])
     computed = {name: expr.text for name, expr in p.exprs.items()}
     if ev.duration is not None:
         computed.setdefault("end", f"{primary} + {ev.duration}")  # whole days: the span's length

@@ -219,6 +219,8 @@ def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> Ren
     ):
         if value:
             add_row(label, value)
+    if e.except_:
+        add_row("except", ", ".join(day_text(day) for day in e.except_) + " (skipped)")
     if e.tags:
         add_row("tags", ", ".join(e.tags))
     leads = e.remind if e.remind is not None else schedule.settings.remind
