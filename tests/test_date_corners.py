@@ -133,7 +133,10 @@ def test_a_whole_day_span_lasts_at_least_a_day(
 
 
 def test_a_timed_span_ends_at_start_plus_duration() -> None:
-    text = '[events.t]\ntitle = "T"\nstart = 2024-08-28T09:00:00\nduration = "3 days"\n'
+    text = (
+        '[calendar]\ntimezone = "UTC"\n'
+        '[events.t]\ntitle = "T"\nstart = 2024-08-28T09:00:00\nduration = "3 days"\n'
+    )
     t = loads(text.encode(), "c.toml").schedule.events["t"]
     assert t.end == dt.datetime(2024, 8, 31, 9, 0, tzinfo=get_zone("UTC"))
 

@@ -86,7 +86,10 @@ def test_whole_days(day: dt.date, n: int, unit: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(day=days, n=st.integers(1, 60), unit=st.sampled_from(["days", "weeks", "months"]))
 def test_whole_day_spans_cover_exactly_their_length(day: dt.date, n: int, unit: str) -> None:
-    text = f'[events.s]\ntitle = "S"\nstart = {day.isoformat()}\nduration = "{n} {unit}"\n'
+    text = (
+        '[calendar]\ntimezone = "UTC"\n'
+        f'[events.s]\ntitle = "S"\nstart = {day.isoformat()}\nduration = "{n} {unit}"\n'
+    )
     span = loads(text.encode(), "c.toml").schedule.events["s"]
     if unit == "months":
         after = _months_later(day, n)
