@@ -26,8 +26,10 @@ Examples:
                                                       # subscribe to https://HOST/cal/cica.ics
 
 Re-exporting an unchanged calendar gives the same bytes (stamps come from SOURCE_DATE_EPOCH,
-else from the calendar file's modification time). Each event keeps its UID; an edited event gets
-a higher SEQUENCE, remembered from the file being replaced.
+else from the calendar file's modification time), and leaves the file (and its mtime) untouched.
+Each event keeps its UID; an edited event gets a higher SEQUENCE, remembered from the file being
+replaced, also across exports of other selections. An event deleted from the calendar is
+published as cancelled for 30 days.
 """
 
 
