@@ -287,6 +287,16 @@ def test_unknown_ids_and_fields_are_usage_errors(cica: Cica, repo: Path) -> None
     assert result.err == "cica: no such option: --dry-rn (see cica move --help)\n"
 
 
+def test_moving_an_event_where_it_is_leaves_the_file_alone(cica: Cica, repo: Path) -> None:
+    calendar = repo / "events.toml"
+    before = calendar.stat().st_mtime_ns
+    result = cica("move", "soc-astana-2024-06", "2024-06-27")
+    assert result.code == 0
+    assert result.out == ""
+    assert result.err == f"soc-astana-2024-06 stays where it was; nothing to change in {calendar}\n"
+    assert calendar.stat().st_mtime_ns == before
+
+
 def test_a_negative_shift_is_not_an_option(cica: Cica, repo: Path) -> None:
     result = cica("move", "baku-ministerial-2024", "-3", "days")
     assert result.code == 0, result.err
