@@ -537,3 +537,24 @@ def test_the_same_without_typer_as_through_it(
         through_typer = cica(*args)
     assert fast == through_typer
     assert fast.code in (0, 65)
+
+
+def test_detaching_a_timed_event_keeps_the_zone_it_took(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(
+        '[calendar]\ntimezone = "Asia/Almaty"\n\n'
+        '[events.a]\ntitle = "A"\ndate = 2024-07-02T10:00:00\ntimezone = "Asia/Baku"\n\n'
+        '[events.b]\ntitle = "B"\ndate = "a + 1h"\n'
+    )
+    result = cica("move", "b", "+1d", "--detach", "-c", str(path))
+    assert result.code == 0, result.err
+    assert result.out == (
+        "changed b: B\n"
+        "  date:     Tue 2 Jul 11:00 -> Wed 3 Jul 2024 11:00, +1 day\n"
+        '  timezone: (none) -> "Asia/Baku"\n'
+        "1 changed\n"
+    )
+    assert path.read_text(encoding="utf-8").endswith(
+        '[events.b]\ntitle = "B"\ndate = 2024-07-03T11:00:00\ntimezone = "Asia/Baku"\n'
+    )
