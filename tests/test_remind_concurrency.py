@@ -83,6 +83,19 @@ def test_overlapping_runs_send_each_reminder_once(
     assert len(set(recorder.message_ids())) == 3
 
 
+@pytest.mark.parametrize("how", ["absolute symlink", "relative symlink"])
+def test_two_paths_to_one_ledger_share_its_lock(
+    server: SmtpServer, recorder: Recorder, tmp_path: Path, how: str
+) -> None:
+    state = tmp_path / "state" / "reminders.sqlite3"
+    state.parent.mkdir()
+    other = tmp_path / "other.sqlite3"
+    other.symlink_to(state if how == "absolute symlink" else Path("state", state.name))
+    _overlapping_runs(recorder, server.port, state, other)
+    assert sorted(m.rcpt_tos[0] for m in recorder.messages) == list(PEOPLE)
+    assert sorted(p.name for p in tmp_path.rglob("*.lock")) == ["reminders.sqlite3.lock"]
+
+
 def test_control_without_a_shared_ledger_the_same_overlap_duplicates(
     server: SmtpServer, recorder: Recorder, tmp_path: Path
 ) -> None:

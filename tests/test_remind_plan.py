@@ -13,6 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cica_cli.core import safe_text
+from cica_cli.core.leads import canonical_lead
 from cica_cli.core.loader import loads
 from cica_cli.core.schedule import Schedule
 from cica_cli.core.zones import get_zone
@@ -22,7 +23,6 @@ from cica_cli.remind.message import as_bytes, build_message, header_text
 from cica_cli.remind.settings import (
     Address,
     Flags,
-    canonical_lead,
     is_local_host,
     parse_address,
     parse_lead,
@@ -447,6 +447,10 @@ def test_password_allowed_in_plaintext_to_localhost(tmp_path: Path) -> None:
         ("desk@example.org", "desk@example.org", ""),
         ("Desk Officer <desk@example.org>", "desk@example.org", "Desk Officer"),
         ("  d.o+cica@sub.example.org ", "d.o+cica@sub.example.org", ""),
+        # internationalised: the domain in IDNA; a non-ASCII local part needs SMTPUTF8 to send
+        ("alice@bücher.example", "alice@xn--bcher-kva.example", ""),
+        ("Jörg <jörg@bücher.example>", "jörg@xn--bcher-kva.example", "Jörg"),
+        ("\u00e9@example.org", "\u00e9@example.org", ""),
     ],
 )
 def test_addresses(text: str, spec: str, name: str) -> None:
@@ -455,7 +459,8 @@ def test_addresses(text: str, spec: str, name: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["desk", "a@b@c", "a@example.org, b@example.org", "a@exa mple.org", "\u00e9@example.org",
+    ["desk", "a@b@c", "a@example.org, b@example.org", "a@exa mple.org", "a@b\u00fc cher.example",
+     "x\u202e@example.org", "a@b\u00fccher..example", "\u00e9\u00a0@example.org",
      "a@example.org\nBcc: b@example.org", "Evil, Name <a@example.org>", "<>"],
 )  # fmt: skip
 def test_bad_addresses(text: str) -> None:

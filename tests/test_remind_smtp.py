@@ -666,7 +666,7 @@ def test_bad_calendar_exits_65_before_sending(
         (["--to", "a@example.org, b@example.org"], "repeat the option"),
         (["--to", "a@example.org\r\nBcc: x@evil.example"], "control characters"),
         (["--lead", "ten days"], "cannot read offset"),
-        (["--lead", "3 working days"], "use days, weeks or months"),
+        (["--lead", "3 working days"], "use days, weeks, months or hours, not working days"),
         (["--smtp-security", "tls"], "--smtp-security"),
     ],
 )

@@ -89,12 +89,23 @@ def print_preview(report: DryRunReport) -> None:
             f"# message {n} of {total}: MAIL FROM:<{m.sender}> "
             f"RCPT TO:<{m.recipient}>; {m.reminders} reminder(s)"
         )
-        chunks.append(head + "\n" + m.data.decode("ascii").replace("\r\n", "\n"))
+        chunks.append(head + "\n" + m.data.decode("utf-8").replace("\r\n", "\n"))
     write_out("\n".join(chunks))
     say(
         f"dry run: {total} message(s) with {report.reminders} reminder(s) would be sent via "
         f"{report.server}; nothing was sent or recorded"
     )
+
+
+#: How many recipients a summary names; cron mails it, and hundreds would bury the cause.
+FIRST_FEW = 3
+
+
+def _first_few(items: list[str]) -> str:
+    """``a; b; c`` or, for more, the first few and a count: ``a; b; c; and 297 more``."""
+    if len(items) <= FIRST_FEW:
+        return "; ".join(items)
+    return "; ".join([*items[:FIRST_FEW], f"and {len(items) - FIRST_FEW} more"])
 
 
 def print_report(report: RunReport, verbose: bool) -> None:
@@ -105,6 +116,17 @@ def print_report(report: RunReport, verbose: bool) -> None:
         say(
             f"cica: warning: running as of {today} but the last run was on {report.last_run} "
             "(clock set back?); reminders already sent stay sent"
+        )
+    if report.missed:
+        from ..remind.wording import short_title
+
+        missed = [
+            f"<{m.recipient}>: {short_title(m.title)} ({m.lead} before {m.anchor_day})"
+            for m in report.missed
+        ]
+        say(
+            f"cica: {len(missed)} reminder(s) could not be sent before their events began "
+            f"(mail was failing); recorded as missed, not retried: {_first_few(missed)}"
         )
     if verbose:
         for d in report.sent:
@@ -117,9 +139,9 @@ def print_report(report: RunReport, verbose: bool) -> None:
         return
     parts = [f"{len(report.sent)} of {report.planned} message(s) sent"]
     if report.rejected:
-        parts.append("rejected for good, not retried: " + "; ".join(report.rejected))
+        parts.append("rejected for good, not retried: " + _first_few(report.rejected))
     if report.deferred:
-        parts.append("not sent, the next run retries: " + "; ".join(report.deferred))
+        parts.append("not sent, the next run retries: " + _first_few(report.deferred))
     if report.stopped:
         parts.append(f"stopped: {report.stopped}")
     if report.rejected:

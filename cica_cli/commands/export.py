@@ -156,23 +156,12 @@ def export(
 
 
 def _leads(texts: list[str]) -> tuple[Offset, ...]:
-    from ..core.dates import OffsetError, lead_problem, parse_offset
+    from ..core.leads import LeadError, parse_lead
 
-    leads = []
-    for text in texts:
-        try:
-            lead = parse_offset(text)
-        except OffsetError as err:
-            raise UsageError(f"--alarm: {err}") from err
-        if lead.working_days:
-            raise UsageError(
-                f"--alarm {text!r}: use days, weeks, months or hours, not working days"
-            )
-        problem = lead_problem(lead)
-        if problem:
-            raise UsageError(f"--alarm: {problem}")
-        leads.append(lead)
-    return tuple(leads)
+    try:
+        return tuple(parse_lead(text).offset for text in texts)
+    except LeadError as err:
+        raise UsageError(f"--alarm: {err}") from err
 
 
 def _day(text: str | None, flag: str, today: dt.date) -> dt.date | None:

@@ -92,7 +92,7 @@ def reach_problem(day: dt.date, offset: Offset) -> str | None:
 def lead_problem(lead: Offset) -> str | None:
     """Why ``lead`` cannot be a lead time (working days, or longer than a century), or None."""
     if lead.working_days:
-        return f"lead time {lead.text!r}: use days, weeks or months"
+        return f"lead time {lead.text!r}: use days, weeks, months or hours, not working days"
     if _days_at_most(lead) > MAX_LEAD_YEARS * 366:
         return f"lead time {lead.text!r} is too long: at most {MAX_LEAD_YEARS} years"
     return None

@@ -19,12 +19,12 @@ from .dates import (
     OffsetError,
     Point,
     apply_offset,
-    lead_problem,
     parse_expression,
     parse_offset,
     range_problem,
 )
 from .depgraph import dependency_order
+from .leads import LeadError, parse_lead
 from .model import Calendar, CalendarSettings, Event
 from .repeats import check_rule, first_start, starts_between
 from .suggest import Suggester
@@ -338,13 +338,9 @@ class _FieldProblem(Exception):
 
 def _check_lead(lead: str, event_id: str | None, issues: list[Issue]) -> None:
     try:
-        off = parse_offset(lead)
-    except OffsetError as err:
+        parse_lead(lead)
+    except LeadError as err:
         issues.append(Issue(event_id, "remind", str(err)))
-        return
-    problem = lead_problem(off)
-    if problem:
-        issues.append(Issue(event_id, "remind", problem))
 
 
 def _parse_event(p: _Parsed, issues: list[Issue]) -> None:

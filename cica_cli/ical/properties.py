@@ -9,7 +9,8 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ..core.dates import Offset, Point, parse_offset
+from ..core.dates import Offset, Point
+from ..core.leads import parse_leads
 from ..core.schedule import Resolved, Schedule
 from .conform import _text
 from .options import ExportOptions
@@ -201,5 +202,5 @@ def _before(anchor: dt.datetime, delta: Any) -> dt.timedelta:
 
 @functools.lru_cache(maxsize=256)
 def _parse_leads(texts: tuple[str, ...]) -> tuple[Offset, ...]:
-    """``parse_offset`` of each text, once per distinct list (events repeat the calendar's)."""
-    return tuple(parse_offset(t) for t in texts)
+    """The offsets of the leads (checked by the loader), once per distinct list."""
+    return tuple(lead.offset for lead in parse_leads(texts))

@@ -19,11 +19,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..core.dates import Point, apply_offset, date_of
+from ..core.leads import Lead, parse_leads
 from ..core.schedule import Resolved, Schedule
-from .settings import Address, Lead, parse_lead
+
+if TYPE_CHECKING:  # the engine reads no settings: the run hands it addresses
+    from .settings import Address
 
 #: Kinds whose end is what people must act on.
 END_ANCHORED: frozenset[str] = frozenset({"procedure", "period", "deadline"})
@@ -103,11 +106,11 @@ def leads_for(
     Leads that mean the same time ("7d", "1 week") count once.
     """
     if event.event.remind is not None:
-        leads = tuple(parse_lead(t, f"events.{event.id}.remind") for t in event.event.remind)
+        leads = parse_leads(event.event.remind)  # checked by the loader
     elif override is not None:
         leads = tuple(override)
     else:
-        leads = tuple(parse_lead(t, "calendar.remind") for t in schedule.settings.remind)
+        leads = parse_leads(schedule.settings.remind)
     seen: dict[str, Lead] = {}
     for lead in leads:
         seen.setdefault(lead.canonical, lead)

@@ -6,12 +6,17 @@ An SQLite file (default ``$XDG_STATE_HOME/cica/reminders.sqlite3``) with one row
   means an earlier run stopped between the server's reply and the record (a crash, a kill -9):
   the reminder is sent again, once, under the same Message-ID.
 - ``sent``: the server accepted it (written only after its 250 reply).
-- ``failed``: the server rejected it permanently (5xx); reported once, never retried.
+- ``failed``: the server rejected it permanently (5xx), or (detail ``missed: ...``) it was due
+  at the previous run, was not sent (mail was failing) and its event has begun since; reported
+  once, never retried.
 
 Every change is its own transaction (SQLite's journal makes it atomic). A run holds an exclusive
 ``flock`` on ``<state>.lock`` from before it reads the ledger until it has written its last
 record, so overlapping runs (cron plus a manual run) never send the same reminder twice; the
-kernel drops the lock when a holder dies. A file that is not a cica ledger, is damaged, or comes
+kernel drops the lock when a holder dies. The lock sits beside the file the path *resolves* to,
+so two runs that reach one ledger by different paths (a symlink, ``..``) share one lock. A path
+that exists and is not a regular file (``/dev/null``, a FIFO) is refused before anything is
+created beside it. A file that is not a cica ledger, is damaged, or comes
 from a newer cica stops the run before anything is sent, and is left untouched.
 """
 
@@ -21,6 +26,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -61,8 +67,37 @@ class StateError(CannotWriteError):
 
 
 def lock_path(path: Path) -> Path:
-    """The lock file next to the ledger."""
+    """The lock file next to the ledger (pass the resolved path: see ``state_file``)."""
     return path.with_name(path.name + ".lock")
+
+
+def state_file(path: Path) -> Path:
+    """``path`` with every symlink resolved: one ledger, one lock, whatever the path given.
+
+    Raises ``StateError`` (73) when it exists and is not a regular file.
+    """
+    resolved = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(resolved).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # to be created (or the folder reports)
+        return resolved
+    except OSError as err:
+        raise StateError(f"cannot use reminder state {path}: {err.strerror or err}") from err
+    if not stat.S_ISREG(mode):
+        what = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else "not a regular file"
+        )
+        raise StateError(
+            f"reminder state {path} is {what}, not a file cica can keep its ledger in; "
+            "nothing was sent. Give --state the path of a file (it is created if absent)"
+        )
+    return resolved
 
 
 def read_entries(path: Path) -> dict[Key, Entry]:
@@ -70,11 +105,12 @@ def read_entries(path: Path) -> dict[Key, Entry]:
 
     A missing file is an empty ledger; nothing is created or changed.
     """
-    if not path.exists():
+    real = state_file(path)
+    if not real.exists():
         return {}
     _check_header(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{real.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as err:
         raise StateError(f"cannot open reminder state {path}: {err}") from err
     try:
@@ -100,19 +136,20 @@ class Ledger:
         Raises ``TemporaryFailure`` (75) when another run holds the lock past ``lock_timeout``
         seconds, ``StateError`` (73) when the file or its folder is unusable.
         """
+        real = state_file(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            real.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StateError(
                 f"cannot create the state folder {path.parent}: {err.strerror or err}"
             ) from err
-        fd = _acquire(lock_path(path), lock_timeout)
+        fd = _acquire(lock_path(real), lock_timeout)
         try:
-            if not path.exists():
-                _create(path)
+            if not real.exists():
+                _create(real)
             _check_header(path)
             try:
-                conn = sqlite3.connect(str(path), timeout=lock_timeout, isolation_level=None)
+                conn = sqlite3.connect(str(real), timeout=lock_timeout, isolation_level=None)
             except sqlite3.Error as err:
                 raise StateError(f"cannot open reminder state {path}: {err}") from err
             try:
@@ -148,26 +185,32 @@ class Ledger:
         """Every record."""
         return _entries(self._conn, self.path)
 
-    def begin_run(self, today: dt.date) -> dt.date | None:
+    def begin_run(self, now: dt.datetime) -> tuple[dt.date | None, dt.datetime | None]:
         """Record the run (proving the file writable before anything is sent) and prune.
 
-        Returns the day of the previous run. Old records are pruned relative to the earlier of
-        ``today`` and that day, so a clock set far ahead by mistake cannot drop records that
-        matter once it is fixed.
+        Returns the day and the moment (``None`` from a cica that kept only the day) of the
+        previous run. Old records are pruned relative to the earlier of today and that day, so
+        a clock set far ahead by mistake cannot drop records that matter once it is fixed.
         """
+        today = now.date()
         with self._write("record the run") as cur:
-            row = cur.execute("SELECT value FROM meta WHERE name = 'last_run'").fetchone()
-            last = _parse_day(row[0]) if row else None
+            found = dict(
+                cur.execute(
+                    "SELECT name, value FROM meta WHERE name IN ('last_run', 'last_run_at')"
+                ).fetchall()
+            )
+            last = _parse_day(found["last_run"]) if "last_run" in found else None
+            last_at = _parse_moment(found.get("last_run_at", ""))
             floor = min(today, last) if last else today
             cutoff = (floor - dt.timedelta(days=PRUNE_AFTER_DAYS)).isoformat()
             cur.execute(
                 "DELETE FROM reminders WHERE occurrence < ? AND status != 'pending'", (cutoff,)
             )
-            cur.execute(
-                "INSERT OR REPLACE INTO meta (name, value) VALUES ('last_run', ?)",
-                (today.isoformat(),),
+            cur.executemany(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                [("last_run", today.isoformat()), ("last_run_at", now.isoformat())],
             )
-        return last
+        return last, last_at
 
     def mark(
         self,
@@ -319,6 +362,14 @@ def _entries(conn: sqlite3.Connection, path: Path) -> dict[Key, Entry]:
     for event_id, occurrence, lead, recipient, status, message_id in rows:
         out[Key(event_id, occurrence, lead, recipient)] = Entry(status, message_id)
     return out
+
+
+def _parse_moment(text: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _parse_day(text: str) -> dt.date | None:

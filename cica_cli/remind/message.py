@@ -29,6 +29,7 @@ POLICY = email_policy.SMTP.clone(cte_type="7bit", max_line_length=78)
 #: continuation line of its own ("Subject:" CRLF " CICA: ..."), which some readers show with a
 #: leading space.
 _WIRE = POLICY.clone(max_line_length=998)
+_WIRE_UTF8 = _WIRE.clone(utf8=True)
 ICS_FILENAME = "cica-reminders.ics"
 
 
@@ -163,6 +164,10 @@ def build_message(
     return msg
 
 
-def as_bytes(msg: EmailMessage) -> bytes:
-    """The message exactly as it goes on the wire (CRLF line ends)."""
-    return msg.as_bytes(policy=_WIRE)
+def as_bytes(msg: EmailMessage, utf8: bool = False) -> bytes:
+    """The message exactly as it goes on the wire (CRLF line ends).
+
+    ``utf8``: for an address with a non-ASCII local part (sent with SMTPUTF8, RFC 6532), whose
+    headers are written in UTF-8; an encoded word is not allowed inside an address.
+    """
+    return msg.as_bytes(policy=_WIRE_UTF8 if utf8 else _WIRE)

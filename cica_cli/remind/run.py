@@ -61,6 +61,21 @@ class Delivered:
     message_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """A reminder that was due but can no longer be sent: its event has begun."""
+
+    recipient: str
+    title: str
+    anchor_day: dt.date
+    lead: str  # as written: "7 days"
+    key: Key
+
+
+#: The ledger's detail for a missed reminder (recorded as ``failed``: never sent, never retried).
+MISSED = "missed: the event began before the reminder could be sent"
+
+
 @dataclass
 class RunReport:
     """What a run did. ``failure``: the error that stopped it after it began (exit code)."""
@@ -73,6 +88,8 @@ class RunReport:
     deferred: list[str] = field(default_factory=list)  # "<addr>[: reply]", the next run retries
     stopped: str | None = None  # why the batch stopped early (the server went away)
     failure: CicaError | None = None
+    #: Due at the previous run, not sent, and now too late (recorded so: reported once)
+    missed: list[Missed] = field(default_factory=list)
 
     @property
     def clock_back(self) -> bool:
@@ -129,9 +146,17 @@ def run(
 
     report = RunReport(now.date())
     with Ledger.open(state, wall, lock_timeout) as ledger:
-        report.last_run = ledger.begin_run(report.today)
+        report.last_run, last_at = ledger.begin_run(now)
         try:
-            digests = plan(settings, schedule, now, ledger.entries())
+            entries = ledger.entries()
+            if last_at is None and report.last_run is not None:  # a ledger from an older cica
+                last_at = dt.datetime.combine(report.last_run, dt.time.min, now.tzinfo)
+            if last_at is not None and last_at < now:
+                report.missed = _missed(settings, schedule, last_at, now, entries)
+                if report.missed:
+                    ledger.mark([m.key for m in report.missed], "failed", None, MISSED)
+                    entries = ledger.entries()
+            digests = plan(settings, schedule, now, entries)
             report.planned = len(digests)
             if digests:
                 mailer = transport()
@@ -142,6 +167,30 @@ def run(
         except CicaError as err:
             report.failure = err
     return report
+
+
+def _missed(
+    settings: Settings,
+    schedule: Schedule,
+    last: dt.datetime,
+    now: dt.datetime,
+    entries: Mapping[Key, Entry],
+) -> list[Missed]:
+    """The reminders the previous run (at ``last``) had to send and did not, whose event has
+    begun since: mail was failing (or the run was stopped), and now it is too late."""
+    from .due import due_reminders
+
+    was_due = due_reminders(schedule, last, settings.recipients, entries, settings.leads)
+    today = now.date()
+    out = []
+    for r in was_due:
+        anchor = r.anchor
+        begun = now >= anchor if isinstance(anchor, dt.datetime) else today >= r.anchor_day
+        if begun:
+            out.append(
+                Missed(r.recipient.addr_spec, r.event.event.title, r.anchor_day, r.lead.text, r.key)
+            )
+    return out
 
 
 def _message_bytes(
@@ -169,7 +218,7 @@ def _message_bytes(
         date=wall,
         ics=ics,
     )
-    return as_bytes(msg)
+    return as_bytes(msg, utf8=not (settings.sender.addr_spec + d.recipient.addr_spec).isascii())
 
 
 def _ics(schedule: Schedule, event_ids: tuple[str, ...], stamp: dt.datetime) -> bytes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..core.dates import Offset, OffsetError, lead_problem, parse_offset
+from ..core import leads
+from ..core.leads import Lead
 from ..core.toml_text import TomlError, parse
 from ..errors import ConfigError
 
@@ -43,11 +45,13 @@ ENV_KEYS: dict[str, tuple[str, str]] = {
 }
 PASSWORD_ENV = "CICA_SMTP_PASSWORD"
 
-# A deliberately conservative addr-spec: ASCII, no quoting, no comments, no routes. What it
-# refuses (quoted local parts, IDN without punycode) would need SMTPUTF8, which cica does not use.
-_ADDR = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+# A deliberately conservative addr-spec: no quoting, no comments, no routes. The local part may
+# hold non-ASCII letters (RFC 6531: sent only to a server that offers SMTPUTF8); the domain is
+# checked in its ASCII form, after IDNA for an internationalised one (bücher.example).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u00a0-\U0010ffff-]"
+_LOCAL = re.compile("^" + _ATEXT + r"+(?:\." + _ATEXT + "+)*$")
+_DOMAIN = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 )
 _NAMED = re.compile(r"^\s*(?P<name>[^<>\"]*?)\s*<(?P<addr>[^<>]+)>\s*$")
@@ -99,20 +103,6 @@ class Address:
 
     def __str__(self) -> str:
         return f"{self.name} <{self.addr_spec}>" if self.name else self.addr_spec
-
-
-@dataclass(frozen=True, slots=True)
-class Lead:
-    """A lead time: how long before an event its reminder is due."""
-
-    text: str  # as written ("7 days")
-    offset: Offset
-    canonical: str  # ISO 8601 ("P7D"): "7d", "7 days" and "1 week" are the same reminder
-
-    @property
-    def has_time(self) -> bool:
-        """True for leads in hours or minutes (compared by instant, not by day)."""
-        return self.offset.has_time
 
 
 @dataclass(frozen=True)
@@ -181,35 +171,29 @@ def parse_address(text: str, where: str) -> Address:
             raise ConfigError(
                 f"{where}: {text!r}: a display name may not contain , ; : @ or backslashes"
             )
-    if not _ADDR.match(raw) or len(raw) > 254:
+    local, at, domain = raw.rpartition("@")
+    if any(unicodedata.category(c)[0] in "CZ" for c in raw if not c.isascii()):
+        raise ConfigError(f"{where}: {text!r} is not an email address (invisible characters)")
+    if at and not domain.isascii() and _LOCAL.match(local):
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError as err:
+            raise ConfigError(
+                f"{where}: {text!r}: the domain cannot be written in ASCII (IDNA): {err}"
+            ) from None
+    addr_spec = f"{local}@{domain}"
+    if not (at and _LOCAL.match(local) and _DOMAIN.match(domain)) or len(addr_spec) > 254:
         hint = " (one address per --to; repeat the option)" if "," in raw or " " in raw else ""
         raise ConfigError(f"{where}: {text!r} is not an email address{hint}")
-    return Address(raw, name)
+    return Address(addr_spec, name)
 
 
 def parse_lead(text: str, where: str) -> Lead:
-    """A lead time such as ``"7 days"``, ``"1 month"`` or ``"P14D"``."""
+    """``core.leads.parse_lead``, its error a ``ConfigError`` naming ``where``."""
     try:
-        offset = parse_offset(text)
-    except OffsetError as err:
+        return leads.parse_lead(text)
+    except leads.LeadError as err:
         raise ConfigError(f"{where}: {err}") from err
-    problem = lead_problem(offset)
-    if problem:
-        raise ConfigError(f"{where}: {problem}")
-    return Lead(" ".join(text.split()), offset, canonical_lead(offset))
-
-
-def canonical_lead(offset: Offset) -> str:
-    """ISO 8601 for a lead: ``P7D``, ``P1M``, ``P1DT12H``; ``P0D`` for nothing."""
-    d = offset.delta
-    date_part = "".join(
-        f"{n}{unit}" for n, unit in ((d.years, "Y"), (d.months, "M"), (d.days, "D")) if n
-    )
-    time_part = "".join(
-        f"{n}{unit}" for n, unit in ((d.hours, "H"), (d.minutes, "M"), (d.seconds, "S")) if n
-    )
-    text = "P" + date_part + (f"T{time_part}" if time_part else "")
-    return text if text != "P" else "P0D"
 
 
 def config_file(config_dir: Path) -> Path:

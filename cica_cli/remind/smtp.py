@@ -14,6 +14,7 @@ The envelope recipients are passed explicitly: the server never learns an addres
 from __future__ import annotations
 
 import contextlib
+import select
 import smtplib
 import socket
 import ssl
@@ -76,8 +77,12 @@ class Mailer:
                     context=self._tls_context(),
                 )
             else:
-                conn = smtplib.SMTP(
-                    s.host, s.port, local_hostname=self._local_hostname, timeout=s.timeout
+                conn = _PlainSMTP(
+                    self.where,
+                    host=s.host,
+                    port=s.port,
+                    local_hostname=self._local_hostname,
+                    timeout=s.timeout,
                 )
             conn.ehlo_or_helo_if_needed()
             if s.security == "starttls":
@@ -94,7 +99,7 @@ class Mailer:
                     raise ConfigError("SMTP user given without CICA_SMTP_PASSWORD")
                 if s.security == "none" and not s.is_local:
                     raise ConfigError(f"refusing to send the SMTP password to {s.host} unencrypted")
-                conn.login(s.user, s.password)
+                self._login(conn, s.user, s.password)
         except ConfigError:
             _abandon(conn)
             raise
@@ -126,6 +131,25 @@ class Mailer:
             raise TemporaryFailure(f"{self.where}: {_describe(err)}") from None
         self._conn = conn
 
+    def _login(self, conn: smtplib.SMTP, user: str, password: str) -> None:
+        """AUTH once, with the best mechanism both sides speak.
+
+        ``smtplib.login`` tries the next mechanism after a refusal: a wrong password would be
+        tried twice (PLAIN, then LOGIN), which counts twice against lockout and rate limits.
+        """
+        if not conn.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        offered = conn.esmtp_features["auth"].upper().split()
+        mechanism = next((m for m in _MECHANISMS if m in offered), None)
+        if mechanism is None:
+            raise ConfigError(
+                f"{self.where}: the server offers AUTH {' '.join(offered)}, none of which cica "
+                f"speaks ({', '.join(_MECHANISMS)})"
+            )
+        conn.user, conn.password = user, password
+        method = getattr(conn, "auth_" + mechanism.lower().replace("-", "_"))
+        conn.auth(mechanism, method, initial_response_ok=True)
+
     def send(self, sender: str, recipient: str, data: bytes) -> Result:
         """Send ``data`` to exactly ``recipient``; connect first if needed.
 
@@ -136,9 +160,19 @@ class Mailer:
             self.connect()
         conn = self._conn
         assert conn is not None
+        options: list[str] = []
+        if not (sender + recipient).isascii():  # a non-ASCII local part (the domain is IDNA)
+            if not conn.has_extn("smtputf8"):
+                who = sender if not sender.isascii() else recipient
+                raise ConfigError(
+                    f"{self.where}: <{who}> has a non-ASCII local part, which needs SMTPUTF8 "
+                    "(RFC 6531), and this server does not offer it; nothing more was sent. Use "
+                    "an ASCII address for it, or a server that offers SMTPUTF8"
+                )
+            options = ["SMTPUTF8", *(["BODY=8BITMIME"] if conn.has_extn("8bitmime") else [])]
         stage = "MAIL FROM"
         try:
-            code, resp = conn.mail(sender)
+            code, resp = conn.mail(sender, options)
             if code != 250:
                 conn.rset()
                 if 500 <= code < 600:
@@ -190,6 +224,57 @@ class Mailer:
                 conn.quit()
             except (smtplib.SMTPException, OSError):
                 _abandon(conn)
+
+
+#: AUTH mechanisms in order of preference (the password travels only over TLS or to localhost).
+_MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5")
+#: Seconds to wait for a server's greeting before checking whether the port speaks TLS first.
+GREETING_PROBE = 2.0
+
+
+class _PlainSMTP(smtplib.SMTP):
+    """``smtplib.SMTP`` that tells an implicit-TLS port (465) from a slow server.
+
+    A port that expects TLS from the first byte stays silent, and the client would wait for a
+    greeting until its timeout, then fail as if the server were down (exit 75, retried by cron
+    for ever). If no greeting comes within ``GREETING_PROBE`` seconds, a second connection tries
+    a TLS handshake (no certificate check, nothing sent after it): if the port answers in TLS,
+    that is a configuration error with its fix. Otherwise the first connection keeps waiting.
+    """
+
+    def __init__(self, where: str, **kwargs: object) -> None:
+        self._where = where
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # smtplib's
+        sock = socket.create_connection((host, port), timeout, self.source_address)
+        try:
+            ready, _w, _x = select.select([sock], [], [], min(GREETING_PROBE, timeout))
+            if not ready and _speaks_tls(host, port, min(GREETING_PROBE, timeout)):
+                raise ConfigError(
+                    f"{self._where}: this port expects TLS from the start (implicit TLS, as "
+                    "on port 465), not STARTTLS: use --smtp-security ssl (CICA_SMTP_SECURITY, "
+                    "[smtp] security); nothing was sent"
+                )
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+
+def _speaks_tls(host: str, port: int, timeout: float) -> bool:
+    """True if a TLS handshake with ``host:port`` succeeds (a probe: no certificate check)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((host, port), timeout=timeout) as raw,
+            context.wrap_socket(raw, server_hostname=host),
+        ):
+            return True
+    except (OSError, ssl.SSLError):
+        return False
 
 
 def _abandon(conn: smtplib.SMTP | None) -> None:
