@@ -77,6 +77,7 @@ start = 2024-07-01T10:00:00
 duration = "90 min"
 timezone = "Asia/Baku"
 repeat = "FREQ=WEEKLY;COUNT=10"
+except = [2024-07-15, 2024-07-29]
 location = "Baku"
 description = """Two
 lines"""
@@ -142,6 +143,7 @@ COMMANDS = [
     ("next", "--as-of", "2024-10-27T02:45", "--json"),
     ("show", "fold", "--as-of", "2024-10-27", "--json"),
     ("show", "chain", "--as-of", "2024-06-27"),
+    ("show", "weekly", "--as-of", "2024-07-10", "--json"),
     ("timeline", "--as-of", "2024-07-01"),
     ("validate",),
     ("export", "-o", "-"),

@@ -207,6 +207,19 @@ def test_a_deleted_repeating_event_is_cancelled_in_utc_and_needs_no_vtimezone(
     assert gone["RRULE"]["COUNT"] == [8]  # the whole series is cancelled
 
 
+def test_a_deleted_repeating_event_keeps_its_skipped_days_in_utc(feed: Feed) -> None:
+    feed.edit(
+        'repeat = "FREQ=WEEKLY;COUNT=8"', 'repeat = "FREQ=WEEKLY;COUNT=8"\nexcept = [2024-07-16]'
+    )
+    feed.export()
+    assert "EXDATE;TZID=Europe/Berlin:20240716T093000" in feed.out.read_text(encoding="utf-8")
+    feed.delete("weekly")
+    feed.export()
+    assert b"TZID" not in feed.out.read_bytes()  # no TZID left without its VTIMEZONE
+    gone = feed.events()[uid("weekly")]
+    assert [d.dt.isoformat() for d in gone["EXDATE"].dts] == ["2024-07-16T07:30:00+00:00"]
+
+
 # --- unchanged exports leave the file alone ------------------------------------------------------
 
 
@@ -221,3 +234,15 @@ def test_an_unchanged_export_keeps_the_file_and_its_mtime(feed: Feed) -> None:
     feed.edit('title = "Beta"', 'title = "Beta, later"')
     assert "Wrote 3 events to" in feed.export().err
     assert feed.out.stat().st_mtime > 1_600_000_000
+
+
+def test_events_that_cica_did_not_write_are_not_cancelled(feed: Feed) -> None:
+    feed.out.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//Tool//EN\r\nBEGIN:VEVENT\r\n"
+        b"UID:party@other.example\r\nDTSTAMP:20240101T000000Z\r\nSEQUENCE:3\r\n"
+        b"LAST-MODIFIED:20240101T000000Z\r\nDTSTART;VALUE=DATE:20240801\r\nSUMMARY:Party\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert "Wrote 3 events to" in feed.export().err
+    assert set(feed.events()) == {uid("a"), uid("b"), uid("weekly")}
+    assert b"X-CICA-HISTORY" not in feed.out.read_bytes()

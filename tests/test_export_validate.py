@@ -117,7 +117,11 @@ def test_every_checker_accepts_the_export(verdicts: dict[str, Verdict], name: st
 def test_parsers_agree_on_the_shipped_dates(verdicts: dict[str, Verdict]) -> None:
     out = verdicts["shipped"].output
     # ical.js (Thunderbird): the silence procedure is 27 June to 11 July (DTEND exclusive).
-    silence = 'start=2024-06-27 [DATE]  end=2024-07-12 [DATE]  uid=yes dtstamp=yes alarms=["-P30D"'
+    # Its alarms count from that exclusive end (RELATED=END): 30, 7 and 1 days before 11 July.
+    silence = (
+        "start=2024-06-27 [DATE]  end=2024-07-12 [DATE]  uid=yes dtstamp=yes "
+        'alarms=["-P31D","-P8D","-P2D"]'
+    )
     assert silence in out
     # khal shows the last day, as a person would.
     assert "2024-06-27 -> 2024-07-11 | Silence procedure" in out

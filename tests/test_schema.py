@@ -67,6 +67,20 @@ class RefEvent(_Frozen):
     status: Literal["planned", "done", "cancelled"] = "planned"
     remind: tuple[str, ...] | None = None
     repeat: str | None = None
+    except_: tuple[dt.date, ...] = Field(default=(), alias="except")
+
+    @field_validator("except_", mode="before")
+    @classmethod
+    def _days_skipped(cls, value: object) -> object:
+        if isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, dt.datetime):
+                    raise ValueError(
+                        f"`except` lists days (each skips that day's occurrence): "
+                        f"write {item.date()}, not {item}"
+                    )
+        return value
+
     country: str | None = None
 
     @model_validator(mode="after")
@@ -102,7 +116,7 @@ _VALUES = _VALUES | st.dictionaries(st.just("x"), _SCALARS, max_size=1)
 
 
 def _tables(fields: tuple[str, ...], likely: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
-    names = st.sampled_from([*fields, "titel", "extra"])
+    names = st.sampled_from([*(f.rstrip("_") for f in fields), "titel", "extra"])
     plausible = st.fixed_dictionaries({}, optional={k: st.just(v) for k, v in likely.items()})
     random = st.dictionaries(names, _VALUES, max_size=5)
     return st.builds(lambda a, b: {**a, **b}, plausible, random)
@@ -124,7 +138,13 @@ def _outcome(validate: Any, table: dict[str, Any]) -> Any:
         return ("errors", [(e["type"], e["loc"], e["msg"]) for e in err.errors()])
 
 
-_LIKELY_EVENT = {"title": "SOC", "date": dt.date(2024, 6, 27), "start": "soc", "duration": "2w"}
+_LIKELY_EVENT = {
+    "title": "SOC",
+    "date": dt.date(2024, 6, 27),
+    "start": "soc",
+    "duration": "2w",
+    "except": (dt.date(2024, 7, 9),),
+}
 
 
 @settings(max_examples=400)

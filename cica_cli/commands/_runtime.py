@@ -94,6 +94,64 @@ def clock(as_of: str | None, zone: dt.tzinfo) -> dt.datetime:
     return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+def kinds(values: Iterable[str]) -> tuple[str, ...]:
+    """``--kind`` values, each one of the kinds (else a usage error)."""
+    chosen = tuple(values)
+    if chosen:
+        from ..core.model import KINDS
+
+        for kind in chosen:
+            if kind not in KINDS:
+                raise UsageError(f"--kind: unknown kind {kind!r}; one of: {', '.join(KINDS)}")
+    return chosen
+
+
+def day_option(text: str | None, flag: str, today: dt.date) -> dt.date | None:
+    """``--from``/``--to``: a date (2024-06-01), ``today``, or a span from today (``30d``,
+    ``6m``); None when not given."""
+    if text is None:
+        return None
+    from ..core.dates import OffsetError, apply_offset, parse_offset, range_problem
+
+    value = text.strip()
+    if value.lower() == "today":
+        return today
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        problem = range_problem(day)
+        if problem:
+            raise UsageError(f"{flag}: {problem}")
+        return day
+    try:
+        offset = parse_offset(value)
+    except OffsetError as err:
+        raise UsageError(
+            f"{flag}: cannot read {text!r}; use a date (2024-06-01), 'today' or a span (30d)"
+        ) from err
+    try:
+        moved = apply_offset(today, offset, frozenset())
+    except OffsetError as err:
+        raise UsageError(f"{flag} {text}: {err}") from err
+    assert isinstance(moved, dt.date)
+    problem = range_problem(moved)
+    if problem:
+        raise UsageError(f"{flag} {text}: {problem}")
+    return moved
+
+
+def day_range(
+    first: str | None, last: str | None, today: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
+    """``--from`` and ``--to`` read by ``day_option``; a usage error if ``--to`` comes first."""
+    start, end = day_option(first, "--from", today), day_option(last, "--to", today)
+    if start and end and end < start:
+        raise UsageError(f"--to ({end}) is before --from ({start})")
+    return start, end
+
+
 def stdout_console() -> Console:
     """The console for data (stdout). Rich honours NO_COLOR, FORCE_COLOR, COLUMNS, TERM."""
     from rich.console import Console

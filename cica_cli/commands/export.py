@@ -6,13 +6,11 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, UsageError
-from ._common import AsOfOpt, CalendarOpt, KindOpt, TagOpt, clock, open_calendar, say
-from ._runtime import collector_paused
+from ._options import AS_OF, CALENDAR, KIND, TAG, Command, Param, flag
+from ._runtime import clock, collector_paused, day_range, kinds, open_calendar, say
 
 if TYPE_CHECKING:
     from ..core.dates import Offset
@@ -28,81 +26,79 @@ Examples:
                                                       # subscribe to https://HOST/cal/cica.ics
 
 Re-exporting an unchanged calendar gives the same bytes (stamps come from SOURCE_DATE_EPOCH,
-else from the calendar file's modification time). Each event keeps its UID; an edited event gets
-a higher SEQUENCE, remembered from the file being replaced.
+else from the calendar file's modification time), and leaves the file (and its mtime) untouched.
+Each event keeps its UID; an edited event gets a higher SEQUENCE, remembered from the file being
+replaced, also across exports of other selections. An event deleted from the calendar is
+published as cancelled for 30 days.
 """
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(export)
-
-
-def export(
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write here ('-' for stdout; a folder gets the default name). "
+COMMAND = Command(
+    "export",
+    (
+        Param(
+            "output",
+            ("--output", "-o"),
+            "Write here ('-' for stdout; a folder gets the default name). "
             "Default: '<calendar name>.ics' in the current folder.",
             metavar="FILE|-",
-            show_default=False,
         ),
-    ] = None,
-    kind: KindOpt = None,
-    tag: TagOpt = None,
-    from_: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            help="Only items with an occurrence on or after this day: 2024-06-01, 'today', "
+        KIND,
+        TAG,
+        Param(
+            "from_",
+            ("--from",),
+            "Only items with an occurrence on or after this day: 2024-06-01, 'today', "
             "or a span from today such as 30d.",
             metavar="DATE",
-            show_default=False,
         ),
-    ] = None,
-    to: Annotated[
-        str | None,
-        typer.Option(
-            "--to",
-            help="Only items that start on or before this day: a date, 'today' or a span "
+        Param(
+            "to",
+            ("--to",),
+            "Only items that start on or before this day: a date, 'today' or a span "
             "from today such as 6m.",
             metavar="DATE",
-            show_default=False,
         ),
-    ] = None,
-    alarm: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--alarm",
-            help="Alarm this long before each item (repeatable: --alarm 7d --alarm 1d), "
+        Param(
+            "alarm",
+            ("--alarm",),
+            "Alarm this long before each item (repeatable: --alarm 7d --alarm 1d), "
             "instead of the reminders in the calendar.",
+            multiple=True,
             metavar="LEAD",
-            show_default=False,
         ),
-    ] = None,
-    no_alarms: Annotated[bool, typer.Option("--no-alarms", help="Write no alarms at all.")] = False,
-    name: Annotated[
-        str | None,
-        typer.Option(
-            "--name",
-            help="Name shown for the calendar in apps (default: the calendar's name).",
-            show_default=False,
+        flag("no_alarms", ("--no-alarms",), "Write no alarms at all."),
+        Param(
+            "name",
+            ("--name",),
+            "Name shown for the calendar in apps (default: the calendar's name).",
+            metavar="TEXT",
         ),
-    ] = None,
-    calendar: CalendarOpt = None,
-    as_of: AsOfOpt = None,
+        CALENDAR,
+        AS_OF,
+    ),
+    epilog=_EPILOG,
+)
+
+
+def run(
+    output: str | None,
+    kind: list[str],
+    tag: list[str],
+    from_: str | None,
+    to: str | None,
+    alarm: list[str],
+    no_alarms: bool,
+    name: str | None,
+    calendar: Path | None,
+    as_of: str | None,
 ) -> None:
     """Export the calendar as an iCalendar (.ics) file to import or to publish as a feed."""
     from ..atomic import write_atomic
-    from ..core.model import KINDS
     from ..core.zones import get_zone
     from ..ical.export import ExportOptions, default_filename, export_ics, feed_name
 
-    for k in kind or ():
-        if k not in KINDS:
-            raise UsageError(f"--kind: unknown kind {k!r}; one of: {', '.join(KINDS)}")
+    wanted = kinds(kind)
     if alarm and no_alarms:
         raise UsageError("--alarm and --no-alarms contradict each other; give one")
     if name is not None and not name.strip():
@@ -112,14 +108,11 @@ def export(
     loaded = open_calendar(calendar)
     schedule = loaded.schedule
     today = clock(as_of, get_zone(schedule.settings.timezone)).date()
-    start = _day(from_, "--from", today)
-    end = _day(to, "--to", today)
-    if start and end and end < start:
-        raise UsageError(f"--to ({end}) is before --from ({start})")
+    start, end = day_range(from_, to, today)
     options = ExportOptions(
         name=name,
-        kinds=tuple(kind or ()),
-        tags=tuple(tag or ()),
+        kinds=wanted,
+        tags=tuple(tag),
         start=start,
         end=end,
         alarms=leads,
@@ -162,41 +155,6 @@ def _leads(texts: list[str]) -> tuple[Offset, ...]:
         return tuple(parse_lead(text).offset for text in texts)
     except LeadError as err:
         raise UsageError(f"--alarm: {err}") from err
-
-
-def _day(text: str | None, flag: str, today: dt.date) -> dt.date | None:
-    """A day given as a date, ``today``, or a span from today (``30d``, ``6m``)."""
-    from ..core.dates import OffsetError, apply_offset, parse_offset, range_problem
-
-    if text is None:
-        return None
-    value = text.strip()
-    if value.lower() == "today":
-        return today
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    else:
-        problem = range_problem(day)
-        if problem:
-            raise UsageError(f"{flag}: {problem}")
-        return day
-    try:
-        offset = parse_offset(value)
-    except OffsetError as err:
-        raise UsageError(
-            f"{flag}: cannot read {text!r}; use a date (2024-06-01), 'today' or a span (30d)"
-        ) from err
-    try:
-        moved = apply_offset(today, offset, frozenset())
-    except OffsetError as err:
-        raise UsageError(f"{flag} {text}: {err}") from err
-    assert isinstance(moved, dt.date)
-    problem = range_problem(moved)
-    if problem:
-        raise UsageError(f"{flag} {text}: {problem}")
-    return moved
 
 
 def _stamp(source_date_epoch: str | None, calendar_path: Path) -> dt.datetime:

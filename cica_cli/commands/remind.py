@@ -21,8 +21,10 @@ Examples:
 
 Exit codes: 0 all due reminders sent (or none due); 75 some not sent for a temporary reason
 (server down, 4xx, lock held), retried next run; 65 bad calendar data or a recipient rejected
-for good; 66 calendar not found; 73 state file not writable or damaged; 78 bad settings (no
-recipients, TLS or authentication failure).
+for good; 66 calendar not found; 73 state file not writable, damaged or not a file; 78 bad
+settings (no recipients, TLS or authentication failure, starttls against an implicit-TLS port:
+use ssl, a non-ASCII address for a server without SMTPUTF8). A reminder whose event began while
+mail was failing is reported once and recorded as missed.
 """
 
 COMMAND = Command(

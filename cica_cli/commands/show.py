@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
+from pathlib import Path
 
 from ..errors import UsageError
-from ._common import AsOfOpt, CalendarOpt, JsonOpt, TzOpt, clock, display_zone, open_calendar
+from ._options import AS_OF, CALENDAR, EVENT_ID, JSON, TZ, Command
+from ._runtime import clock, display_zone, open_calendar
 
 _EPILOG = """\
 Examples:
@@ -18,26 +17,18 @@ Examples:
 """
 
 
-def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
-    app.command(epilog=_EPILOG)(show)
+COMMAND = Command("show", (EVENT_ID, JSON, CALENDAR, AS_OF, TZ), epilog=_EPILOG)
 
 
-def show(
-    event_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The event id (see `cica upcoming --all`).")
-    ],
-    json_: JsonOpt = False,
-    calendar: CalendarOpt = None,
-    as_of: AsOfOpt = None,
-    tz: TzOpt = None,
+def run(
+    event_id: str, json_: bool, calendar: Path | None, as_of: str | None, tz: str | None
 ) -> None:
     """Show one event: every field, its dates, how each was computed, what depends on it."""
     import json
 
     from ..core.agenda import make_item
     from ..views.text import _dependents_closure, event_details, item_dict
-    from ._common import stdout_console, write_out
+    from ._runtime import stdout_console, write_out
 
     schedule = open_calendar(calendar).schedule
     event = schedule.events.get(event_id)
@@ -62,6 +53,7 @@ def show(
                 event.event.remind if event.event.remind is not None else schedule.settings.remind
             ),
         )
+        doc["except"] = [day.isoformat() for day in event.event.except_]
         write_out(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     stdout_console().print(event_details(schedule, event, item))

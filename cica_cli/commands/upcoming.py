@@ -10,6 +10,7 @@ from ._runtime import (
     clock,
     collector_paused,
     display_zone,
+    kinds,
     open_calendar,
     say,
     write_out,
@@ -61,12 +62,7 @@ def run(
     from ..core.agenda import build_agenda
     from ..core.dates import OffsetError, parse_offset
 
-    if kind:
-        from ..core.model import KINDS
-
-        for k in kind:
-            if k not in KINDS:
-                raise UsageError(f"--kind: unknown kind {k!r}; one of: {', '.join(KINDS)}")
+    wanted = kinds(kind)
     try:
         span = parse_offset(within) if within else None
     except OffsetError as err:
@@ -80,7 +76,7 @@ def run(
         problem = reach_problem(now.date(), span)
         if problem:
             raise UsageError(f"--within {within}: {problem}")
-    items = build_agenda(schedule, now, within=span, kinds=kind, tags=tag, include_past=all_)
+    items = build_agenda(schedule, now, within=span, kinds=wanted, tags=tag, include_past=all_)
     from ..views import text as render
 
     if json_:
@@ -94,10 +90,11 @@ def run(
             else render.nothing_upcoming(schedule, now.date())
         )
         return
+    from ..core.day_names import day_text
     from ..views.table import agenda_table
     from ._runtime import stdout_console
 
-    title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
+    title = f"{schedule.settings.name} as of {day_text(now.date())}"
     console = stdout_console()
     table = agenda_table(items, zone, title, console.width)
     if console.color_system is None:  # a pipe or a file: the lines as they are, without Rich

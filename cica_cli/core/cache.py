@@ -55,6 +55,7 @@ _DEPENDENCIES = ("pydantic_core", "dateutil", "tzdata", "toml_rs", "holidays")
 
 _EVENT_FIELDS = Event._fields
 _DATE_VALUED = tuple(_EVENT_FIELDS.index(name) for name in ("date", "start", "end"))
+_SKIPPED = _EVENT_FIELDS.index("except_")
 
 
 def read_calendar(path: Path) -> bytes:
@@ -162,7 +163,7 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
 # start, end, computed, depends_on, country], ...], "dependents": {id: (ids)}}, tuples staying
 # tuples. A resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
 # ["2024-06-27T10:00:00", fold]; a raw `date`, `start` or `end` keeps its TOML type: a string
-# stays a string, a date or date-time becomes ["d", iso].
+# stays a string, a date or date-time becomes ["d", iso]; `except` is a tuple of ISO days.
 
 
 class _Uncacheable(Exception):
@@ -205,6 +206,7 @@ def _encode_event(event: Event) -> list[Any]:
         value = out[i]
         if isinstance(value, dt.date):  # a TOML date or date-time in `date`, `start` or `end`
             out[i] = ["d", value.isoformat()]
+    out[_SKIPPED] = tuple(day.isoformat() for day in event.except_)  # `except`: days
     return out
 
 
@@ -251,6 +253,9 @@ def _decode_event(fields: list[Any]) -> Event:
             iso = value[1]
             is_day = len(iso) == 10
             fields[i] = dt.date.fromisoformat(iso) if is_day else dt.datetime.fromisoformat(iso)
+    skipped = fields[_SKIPPED]
+    if skipped:
+        fields[_SKIPPED] = tuple(dt.date.fromisoformat(day) for day in skipped)
     return Event._make(fields)
 
 

@@ -19,6 +19,8 @@ Kind = Literal["meeting", "conference", "procedure", "deadline", "milestone", "p
 Status = Literal["planned", "done", "cancelled"]
 KINDS: tuple[str, ...] = ("meeting", "conference", "procedure", "deadline", "milestone", "period")
 STATUSES: tuple[str, ...] = ("planned", "done", "cancelled")
+#: Kinds whose end is what people must act on: reminders and alarms count down to the end.
+END_ANCHORED_KINDS: frozenset[str] = frozenset({"procedure", "period", "deadline"})
 
 #: A date-valued field holds a TOML date, a TOML (local or offset) date-time, or an expression.
 DateField = dt.datetime | dt.date | str
@@ -55,6 +57,8 @@ class Event(NamedTuple):
     status: Status = "planned"
     remind: tuple[str, ...] | None = None
     repeat: str | None = None
+    #: ``except`` in the file: days whose occurrences a repeating event skips (in its zone).
+    except_: tuple[dt.date, ...] = ()
     country: str | None = None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -20,57 +21,199 @@ from .dates import Point
 if TYPE_CHECKING:
     from dateutil.rrule import rrule, rruleset
 
-__all__ = ["build_rule", "check_rule", "first_start", "last_start", "starts_between"]
+__all__ = [
+    "build_rule",
+    "check_occurrences",
+    "check_rule",
+    "first_start",
+    "last_start",
+    "skipped_starts",
+    "starts_between",
+    "until_of",
+]
 
 
-def first_start(repeat: str, start: Point, lo: dt.datetime) -> dt.datetime | None:
-    """The first occurrence at or after ``lo`` (naive), or None if the rule has run out."""
+def first_start(
+    repeat: str, start: Point, lo: dt.datetime, skip: Collection[dt.date] = ()
+) -> dt.datetime | None:
+    """The first occurrence at or after ``lo`` (naive), or None if the rule has run out.
+
+    ``skip``: days (in the event's zone) whose occurrences are left out (``except``).
+    """
     anchor = _anchor(start)
     plain = _plain_at(repeat, anchor)
     if plain is None:
-        return build_rule(repeat, start, not_before=lo).after(lo, inc=True)  # type: ignore[no-any-return]
+        rule = build_rule(repeat, start, not_before=lo)
+        found: dt.datetime | None = rule.after(lo, inc=True)
+        while found is not None and found.date() in skip:
+            found = rule.after(found, inc=False)
+        return found
+    until = _limit(plain.until, start)
     k = plain.first_index(anchor, lo)
-    when = plain.nth(anchor, k)
-    return when if when is not None and plain.allows(k, when) else None
+    while (when := plain.nth(anchor, k)) is not None and plain.allows(k, when, until):
+        if when.date() not in skip:
+            return when
+        k += 1
+    return None
 
 
 def starts_between(
-    repeat: str, start: Point, lo: dt.datetime, hi: dt.datetime
+    repeat: str,
+    start: Point,
+    lo: dt.datetime,
+    hi: dt.datetime,
+    skip: Collection[dt.date] = (),
 ) -> list[dt.datetime]:
-    """Every occurrence from ``lo`` to ``hi`` (naive, both included)."""
+    """Every occurrence from ``lo`` to ``hi`` (naive, both included), but those on ``skip``."""
     anchor = _anchor(start)
     plain = _plain_at(repeat, anchor)
     if plain is None:
-        return build_rule(repeat, start, not_before=lo).between(lo, hi, inc=True)  # type: ignore[no-any-return]
-    found = []
-    k = plain.first_index(anchor, lo)
-    while (when := plain.nth(anchor, k)) is not None and when <= hi and plain.allows(k, when):
-        found.append(when)
-        k += 1
-    return found
+        found: list[dt.datetime] = build_rule(repeat, start, not_before=lo).between(
+            lo, hi, inc=True
+        )
+    else:
+        until = _limit(plain.until, start)
+        found = []
+        k = plain.first_index(anchor, lo)
+        while (
+            (when := plain.nth(anchor, k)) is not None
+            and when <= hi
+            and plain.allows(k, when, until)
+        ):
+            found.append(when)
+            k += 1
+    return [w for w in found if w.date() not in skip] if skip else found
+
+
+#: How far ``last_start`` looks: a rule whose last occurrence is further from its start counts
+#: as one that never ends (what its callers need is a span to cover, not the exact end).
+_LAST_HORIZON_YEARS = 50
 
 
 def last_start(repeat: str, start: Point) -> dt.datetime | None:
-    """The last occurrence of a rule with COUNT or UNTIL; None if it has no occurrence at all,
-    or no COUNT and no UNTIL (it never ends)."""
+    """The last occurrence of a rule with COUNT or UNTIL; None if it has none, has no COUNT and
+    no UNTIL (it never ends), or ends more than 50 years after its start (bounded work: a
+    ``COUNT=1000000000`` must not take minutes)."""
     anchor = _anchor(start)
     plain = _plain_at(repeat, anchor)
+    far = _years_later(anchor, _LAST_HORIZON_YEARS)
     if plain is not None and plain.times is not None:
         when = plain.nth(anchor, plain.times - 1)
-        if when is not None:
-            return when
-    elif plain is not None and plain.until is not None:
-        k = plain.last_index_until(anchor)
-        if k < 0:
-            return None
-        when = plain.nth(anchor, k)
-        if when is not None:
-            return when
-    text = repeat.upper()
-    if "COUNT=" not in text and "UNTIL=" not in text:
+        return when if when is not None and when <= far else None
+    if plain is not None and plain.until is not None:
+        until = _limit(plain.until, start)
+        assert until is not None
+        k = plain.last_index_until(anchor, min(until, far))
+        after = plain.nth(anchor, k + 1)
+        if after is not None and after <= until:
+            return None  # an occurrence past the horizon: as if it never ends
+        return plain.nth(anchor, k) if k >= 0 else None
+    parts = _rule_parts(repeat) or {}
+    if "COUNT" not in parts and "UNTIL" not in parts:
         return None
-    starts = list(build_rule(repeat, start))
-    return starts[-1] if starts else None
+    if "UNTIL" in parts:
+        until = _limit(parts["UNTIL"], start)
+        if until is None:
+            return None
+        if until > far:
+            if build_rule(repeat, start, not_before=far).after(far) is not None:
+                return None  # an occurrence past the horizon: as if it never ends
+            until = far
+        # No COUNT with UNTIL, so the rule may be anchored a year before UNTIL.
+        near = build_rule(repeat, start, not_before=until - dt.timedelta(days=400))
+        last: dt.datetime | None = near.before(until, inc=True)
+        if last is None:
+            last = build_rule(repeat, start).before(until, inc=True)
+        return last
+    last = None
+    for when in build_rule(repeat, start):
+        if when > far:
+            return None
+        last = when
+    return last
+
+
+def until_of(repeat: str, start: Point) -> dt.datetime | None:
+    """UNTIL as the last naive wall-clock moment in the event's zone an occurrence may start
+    (a UTC time converted, a day to its last moment), or None without UNTIL."""
+    parts = _rule_parts(repeat)
+    return _limit(parts.get("UNTIL") if parts else None, start)
+
+
+def skipped_starts(repeat: str, start: Point, days: Collection[dt.date]) -> list[dt.datetime]:
+    """The occurrences (naive) that ``except`` days remove, for EXDATE."""
+    found: list[dt.datetime] = []
+    for day in sorted(days):
+        lo = dt.datetime.combine(day, dt.time.min)
+        found += starts_between(repeat, start, lo, lo.replace(hour=23, minute=59, second=59))
+    return found
+
+
+def _years_later(moment: dt.datetime, years: int) -> dt.datetime:
+    """``moment`` that many years on (29 February to the 28th), at most the end of 9999."""
+    year = moment.year + years
+    if year > 9999:
+        return dt.datetime.max
+    return moment.replace(year=year, day=min(moment.day, 28 if moment.month == 2 else 31))
+
+
+def check_occurrences(
+    repeat: str, start: Point, skip: Collection[dt.date] = ()
+) -> list[tuple[str, str]]:
+    """What is wrong with a valid rule (``check_rule``) anchored at ``start``, as (field,
+    message) pairs: an UNTIL before the start, a start the rule does not give (RFC 5545 leaves
+    such a recurrence set undefined, and apps would show the start as an extra occurrence), a
+    rule no day matches, an ``except`` day with no occurrence, an ``except`` that skips all.
+
+    Bounded work whatever the rule: no search to the year 9999 (see ``repeat_rules``).
+    """
+    from .repeat_rules import is_occurrence, next_day, parts_of
+
+    parts = parts_of(repeat)
+    anchor = _anchor(start)
+    rule = ";".join(f"{k}={v}" for k, v in parts.items())
+    until = parts.get("UNTIL")
+    if until is not None:
+        if not isinstance(start, dt.datetime) and until.endswith("Z"):
+            return [("repeat", f"UNTIL={until}: an all-day event's UNTIL is a day, as in "
+                     f"UNTIL={until[:8]} (RFC 5545 3.3.10)")]  # fmt: skip
+        limit = _limit(until, start)
+        if limit is not None and limit < anchor:
+            return [("repeat", f"UNTIL={until} is before the start ({_shown(start)}): "
+                     "the rule yields no occurrence")]  # fmt: skip
+    member = is_occurrence(parts, anchor.date())
+    if member is None:  # BYWEEKNO (YEARLY only): dateutil walks at most a year at a time
+        member = build_rule(repeat, start).after(anchor, inc=True) == anchor
+    if not member:
+        later = next_day(parts, anchor.date())
+        if later is None and "BYWEEKNO" in parts:  # YEARLY: dateutil walks a year at a time
+            found = build_rule(repeat, start).after(anchor)
+            later = None if found is None else found.date()
+        if later is None:
+            return [("repeat", f"{rule}: no day matches it, so it yields no occurrence")]
+        return [
+            (
+                "repeat",
+                f"{rule}: the start ({_shown(start)}) is not one of its days, and RFC 5545 "
+                f"leaves such a rule undefined: start on its first day, such as "
+                f"{later:%a %d %b %Y}",
+            )
+        ]
+    problems: list[tuple[str, str]] = []
+    for day in sorted(skip):
+        lo = dt.datetime.combine(day, dt.time.min)
+        if not starts_between(repeat, start, lo, lo.replace(hour=23, minute=59, second=59)):
+            problems.append(("except", f"{day} ({day:%a}) is not a day the event repeats on"))
+    finite = "COUNT" in parts or "UNTIL" in parts
+    if skip and not problems and finite and first_start(repeat, start, anchor, skip) is None:
+        problems.append(("except", "skips every occurrence: the event would never happen"))
+    return problems
+
+
+def _shown(start: Point) -> str:
+    if isinstance(start, dt.datetime):
+        return f"{start:%a %d %b %Y %H:%M}"
+    return f"{start:%a %d %b %Y}"
 
 
 def _anchor(start: Point) -> dt.datetime:
@@ -86,7 +229,7 @@ class _Plain(NamedTuple):
     days: int
     months: int
     times: int | None  # COUNT
-    until: dt.datetime | None
+    until: str | None  # UNTIL as written (its meaning depends on the start: see ``_limit``)
 
     def nth(self, anchor: dt.datetime, k: int) -> dt.datetime | None:
         """The anchor moved by ``k`` periods (None past year 9999, where dateutil stops)."""
@@ -110,23 +253,22 @@ class _Plain(NamedTuple):
             k += 1
         return k
 
-    def last_index_until(self, anchor: dt.datetime) -> int:
-        """The largest ``k`` whose occurrence is at or before UNTIL (-1 if none is)."""
-        assert self.until is not None
-        if self.until < anchor:
+    def last_index_until(self, anchor: dt.datetime, until: dt.datetime) -> int:
+        """The largest ``k`` whose occurrence is at or before ``until`` (-1 if none is)."""
+        if until < anchor:
             return -1
         if self.days:
-            return (self.until - anchor) // dt.timedelta(days=self.days)
-        k = ((self.until.year - anchor.year) * 12 + self.until.month - anchor.month) // self.months
-        while k >= 0 and ((when := self.nth(anchor, k)) is None or when > self.until):
+            return (until - anchor) // dt.timedelta(days=self.days)
+        k = ((until.year - anchor.year) * 12 + until.month - anchor.month) // self.months
+        while k >= 0 and ((when := self.nth(anchor, k)) is None or when > until):
             k -= 1
         return k
 
-    def allows(self, k: int, when: dt.datetime) -> bool:
-        """True if the ``k``-th occurrence, at ``when``, is within COUNT and UNTIL."""
+    def allows(self, k: int, when: dt.datetime, until: dt.datetime | None) -> bool:
+        """True if the ``k``-th occurrence, at ``when``, is within COUNT and ``until``."""
         if self.times is not None and k >= self.times:
             return False
-        return self.until is None or when <= self.until
+        return until is None or when <= until
 
 
 _RULE_PART = re.compile(r"([A-Za-z]+)=([A-Za-z0-9,+-]+)")
@@ -151,11 +293,9 @@ def _plain(repeat: str) -> _Plain | None:
     interval, count = parts.get("INTERVAL", "1"), parts.get("COUNT", "1")
     if not (interval.isdigit() and count.isdigit()) or int(interval) < 1 or int(count) < 1:
         return None
-    until = None
-    if "UNTIL" in parts:
-        until = _until(parts["UNTIL"])
-        if until is None:
-            return None
+    until = parts.get("UNTIL")
+    if until is not None and _until_value(until) is None:
+        return None
     freq = parts.get("FREQ", "")
     days = _PERIOD_DAYS.get(freq, 0) * int(interval)
     months = _PERIOD_MONTHS.get(freq, 0) * int(interval)
@@ -164,15 +304,49 @@ def _plain(repeat: str) -> _Plain | None:
     return _Plain(days, months, int(count) if "COUNT" in parts else None, until)
 
 
-def _until(value: str) -> dt.datetime | None:
-    """UNTIL as dateutil reads it here (naive; a day means its midnight), if it is that simple."""
-    digits = value.replace("T", "", 1)
-    if not digits.isdigit() or (len(value), value.find("T")) not in ((8, -1), (15, 8)):
+def _until_value(value: str) -> tuple[dt.datetime, str] | None:
+    """UNTIL read: the date-time written (a day as its midnight) and its form, ``"day"``,
+    ``"local"`` or ``"utc"``; None if it is none of RFC 5545's three forms."""
+    value = value.upper()
+    utc = value.endswith("Z")
+    digits = value[:-1] if utc else value
+    if not digits.replace("T", "", 1).isdigit():
         return None
     try:
-        return dt.datetime.strptime(value, "%Y%m%d" if len(value) == 8 else "%Y%m%dT%H%M%S")
+        if len(digits) == 8 and not utc:
+            return dt.datetime.strptime(digits, "%Y%m%d"), "day"
+        if len(digits) == 15 and digits[8] == "T":
+            return dt.datetime.strptime(digits, "%Y%m%dT%H%M%S"), "utc" if utc else "local"
     except ValueError:
         return None
+    return None
+
+
+def _limit(value: str | None, start: Point) -> dt.datetime | None:
+    """UNTIL as the last naive wall-clock moment an occurrence may start, in the event's zone.
+
+    As RFC 5545 reads it: ``...Z`` is a UTC instant (20240705T060000Z is 11:00 in Astana); a
+    local date-time is the wall clock in the event's zone; a day includes the whole day.
+    """
+    if value is None:
+        return None
+    return _limit_in(value, start.tzinfo if isinstance(start, dt.datetime) else None)
+
+
+@lru_cache(maxsize=1024)
+def _limit_in(value: str, zone: dt.tzinfo | None) -> dt.datetime | None:
+    read = _until_value(value)
+    if read is None:
+        return None
+    when, form = read
+    if form == "day":
+        return dt.datetime.combine(when.date(), dt.time.max)
+    if form == "utc" and zone is not None:
+        try:
+            return when.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
+        except OverflowError:  # past the end of 9999 on the wall clock: no bound at all
+            return dt.datetime.max
+    return when
 
 
 def build_rule(
@@ -181,20 +355,22 @@ def build_rule(
     """The dateutil rule for ``repeat`` (an RFC 5545 RRULE value) anchored at ``start``.
 
     The rule runs on naive wall-clock times so that a weekly 10:00 meeting stays at 10:00 across
-    daylight-saving changes. With ``not_before`` (naive), the rule may be anchored later than
-    ``start`` (see ``_skip_ahead``) but has exactly the same occurrences from ``not_before`` on.
+    daylight-saving changes; UNTIL is turned into the same wall clock (``_limit``). With
+    ``not_before`` (naive), the rule may be anchored later than ``start`` (see ``_skip_ahead``)
+    but has exactly the same occurrences from ``not_before`` on.
     """
     from dateutil.rrule import rrule, rrulestr
 
-    if isinstance(start, dt.datetime):
-        anchor = start.replace(tzinfo=None)
-    else:
-        anchor = dt.datetime.combine(start, dt.time.min)
+    anchor = _anchor(start)
     if not_before is not None:
         anchor = _skip_ahead(repeat, anchor, not_before)
     parsed = _parse_rule(repeat)
+    parts = _rule_parts(repeat) or {}
+    until = _limit(parts.get("UNTIL"), start)
     if isinstance(parsed, rrule):
         # `replace` derives the implied parts (the weekday of a weekly rule...) from `anchor`.
+        if until is not None:
+            return parsed.replace(dtstart=anchor, until=until)
         return parsed.replace(dtstart=anchor)
     return rrulestr(_rule_text(repeat), dtstart=anchor)
 
@@ -245,7 +421,7 @@ def _rule_parts(repeat: str) -> dict[str, str] | None:
     plain ``NAME=VALUE`` (no spaces) and no name comes twice: anything else is left to dateutil
     as it is."""
     try:
-        text = _rule_text(repeat)
+        text = _rule_text(repeat, keep_utc=True)
     except ValueError:
         return None
     parts: dict[str, str] = {}
@@ -258,12 +434,18 @@ def _rule_parts(repeat: str) -> dict[str, str] | None:
 
 
 def check_rule(repeat: str) -> None:
-    """Raise ``ValueError`` (or ``TypeError``) if ``repeat`` is not an RRULE value cica reads.
+    """Raise ``RuleError`` (in cica's words) if ``repeat`` is not an RRULE value cica expands.
 
-    Parsed once per distinct text: a rule's validity does not depend on its anchor, since the
-    anchor is always a naive date-time and UNTIL is read as one.
+    What the text alone can tell (see ``repeat_rules``); whether the rule gives the event's
+    start as its first occurrence is ``check_occurrences``. Parsed once per distinct text.
     """
-    _parse_rule(repeat)
+    from .repeat_rules import RuleError, check_text
+
+    check_text(repeat)
+    try:
+        _parse_rule(repeat)
+    except (ValueError, TypeError) as err:  # what check_text let through and dateutil did not
+        raise RuleError(f"{repeat!r} cannot be read as an RRULE") from err
 
 
 @lru_cache(maxsize=1024)
@@ -274,14 +456,14 @@ def _parse_rule(repeat: str) -> rrule | rruleset:
     return rrulestr(_rule_text(repeat), dtstart=dt.datetime(2000, 1, 1))
 
 
-def _rule_text(repeat: str) -> str:
+def _rule_text(repeat: str, keep_utc: bool = False) -> str:
     text = repeat.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     if "DTSTART" in text.upper() or "\n" in text:
         raise ValueError("give only the RRULE value, e.g. 'FREQ=YEARLY;COUNT=3'")
-    if "UNTIL=" in text.upper():
-        # RFC 5545 wants UNTIL in UTC when DTSTART is zoned; dateutil wants it naive here.
+    if "UNTIL=" in text.upper() and not keep_utc:
+        # dateutil wants a naive UNTIL here; build_rule sets the real bound (``_limit``).
         text = ";".join(
             p[:-1] if p.upper().startswith("UNTIL=") and p.endswith("Z") else p
             for p in text.split(";")

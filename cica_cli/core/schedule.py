@@ -19,6 +19,7 @@ from .dates import (
     OffsetError,
     Point,
     apply_offset,
+    date_of,
     parse_expression,
     parse_offset,
     range_problem,
@@ -26,7 +27,7 @@ from .dates import (
 from .depgraph import dependency_order
 from .leads import LeadError, parse_lead
 from .model import Calendar, CalendarSettings, Event
-from .repeats import check_rule, first_start, starts_between
+from .repeats import check_occurrences, check_rule, first_start, starts_between
 from .suggest import Suggester
 from .workdays import UnknownCountryError, WorkCalendar, check_country, work_calendar
 from .zones import UnknownZoneError, gap_problem, get_zone, localize
@@ -89,24 +90,24 @@ class Resolved(NamedTuple):
     def occurrences(self, after: dt.date, before: dt.date) -> Iterator[tuple[Point, Point]]:
         """(start, end) of every occurrence that overlaps the days ``after``..``before``."""
         if not self.event.repeat:
-            if _day(self.end, self.zone) >= after and _day(self.start, self.zone) <= before:
+            if date_of(self.end, self.zone) >= after and date_of(self.start, self.zone) <= before:
                 yield self.start, self.end
             return
         length = self.end - self.start
-        span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
+        span_days = (date_of(self.end, self.zone) - date_of(self.start, self.zone)).days
         lo = dt.datetime.combine(after - dt.timedelta(days=span_days), dt.time.min)
         hi = dt.datetime.combine(before, dt.time.max)
-        for when in starts_between(self.event.repeat, self.start, lo, hi):
+        for when in starts_between(self.event.repeat, self.start, lo, hi, self.event.except_):
             yield self._occurrence(when, length)
 
     def next_occurrence(self, day: dt.date) -> tuple[Point, Point] | None:
         """The first occurrence that has not ended before ``day`` (None if the rule has run out)."""
         if not self.event.repeat:
-            return (self.start, self.end) if _day(self.end, self.zone) >= day else None
+            return (self.start, self.end) if date_of(self.end, self.zone) >= day else None
         length = self.end - self.start
-        span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
+        span_days = (date_of(self.end, self.zone) - date_of(self.start, self.zone)).days
         lo = dt.datetime.combine(day - dt.timedelta(days=span_days), dt.time.min)
-        when = first_start(self.event.repeat, self.start, lo)
+        when = first_start(self.event.repeat, self.start, lo, self.event.except_)
         return None if when is None else self._occurrence(when, length)
 
     def _occurrence(self, when: dt.datetime, length: dt.timedelta) -> tuple[Point, Point]:
@@ -151,12 +152,6 @@ def _elapsed(start: Point, end: Point) -> dt.timedelta:
     """``end - start`` in real time (Python subtracts two times of one zone on the wall clock)."""
     assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
     return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
-
-
-def _day(point: Point, zone: dt.tzinfo) -> dt.date:
-    if isinstance(point, dt.datetime):
-        return point.astimezone(zone).date()
-    return point
 
 
 class _Parsed:
@@ -386,6 +381,10 @@ def _parse_event(p: _Parsed, issues: list[Issue]) -> None:
             check_rule(ev.repeat)
         except (ValueError, TypeError) as err:
             issues.append(Issue(p.event_id, "repeat", f"not a valid RRULE: {err}"))
+    if ev.except_ and ev.repeat is None:
+        issues.append(
+            Issue(p.event_id, "except", "only a repeating event (with `repeat`) skips days")
+        )
 
 
 def _unknown_ref(ref: str, ids: Suggester) -> str:
@@ -460,6 +459,10 @@ def _evaluate(
         raise _FieldProblem("end", "start and end must both be whole days or both be date-times")
     if end < start:
         raise _FieldProblem("end", f"ends ({end}) before it starts ({start})")
+    if ev.repeat is not None:
+        problems = check_occurrences(ev.repeat, start, ev.except_)
+        if problems:
+            raise _FieldProblem(*problems[0])
     computed = {name: expr.text for name, expr in p.exprs.items()}
     if ev.duration is not None:
         computed.setdefault("end", f"{primary} + {ev.duration}")  # whole days: the span's length

@@ -37,7 +37,9 @@ def validate_settings(table: dict[str, Any]) -> CalendarSettings:
 
 def validate_event(table: dict[str, Any]) -> Event:
     """One ``[events.<id>]`` table as a record; ``ValidationError`` lists every problem."""
-    return Event(**_event_validator().validate_python(table))
+    values = _event_validator().validate_python(table)
+    values["except_"] = values.pop("except")  # `except` is a Python keyword
+    return Event(**values)
 
 
 _REQUIRED: Any = object()
@@ -89,6 +91,17 @@ def _whole_days(field: str) -> Callable[[object], object]:
         return value
 
     return check
+
+
+def _days_skipped(value: object) -> object:
+    if isinstance(value, list | tuple):
+        for item in value:
+            if isinstance(item, dt.datetime):
+                raise ValueError(
+                    f"`except` lists days (each skips that day's occurrence): "
+                    f"write {item.date()}, not {item}"
+                )
+    return value
 
 
 def _one_way_to_date(event: dict[str, Any]) -> dict[str, Any]:
@@ -149,8 +162,10 @@ def _event_validator() -> SchemaValidator:
         "status": _field(cs.literal_schema(list(STATUSES)), d["status"]),
         "remind": _field(_optional(_texts()), None),
         "repeat": _field(_optional(_text()), None),
+        "except": _field(_array(cs.date_schema(strict=True)), d["except_"], before=_days_skipped),
         "country": _field(_optional(_text()), None),
     }
-    assert tuple(fields) == Event._fields, "the rules name every field of the record, in order"
+    names = tuple(n.rstrip("_") for n in Event._fields)
+    assert tuple(fields) == names, "the rules name every field of the record, in order"
     table = cs.typed_dict_schema(fields, cls_name="Event", extra_behavior="forbid")
     return SchemaValidator(cs.no_info_after_validator_function(_one_way_to_date, table), _CONFIG)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
-from ..core.dates import Point
+from ..core.dates import date_of
 from ..core.schedule import Resolved, Schedule
 from .conform import (
     _conform,
@@ -41,6 +41,8 @@ from .options import ExportOptions
 from .properties import (
     _categories,
     _description,
+    _end_related,
+    _exdates,
     _rrule,
     _triggers,
     _zoned_times,
@@ -139,14 +141,10 @@ def _in_range(event: Resolved, start: dt.date | None, end: dt.date | None) -> bo
         found = event.next_occurrence(start)  # first occurrence not over before `start`
         if found is None:
             return False
-        first = _day(found[0], event.zone)
+        first = date_of(found[0], event.zone)
     else:
-        first = _day(event.start, event.zone)
+        first = date_of(event.start, event.zone)
     return end is None or first <= end
-
-
-def _day(point: Point, zone: dt.tzinfo) -> dt.date:
-    return point.astimezone(zone).date() if isinstance(point, dt.datetime) else point
 
 
 def export_ics(
@@ -211,6 +209,8 @@ def _remembered(
         if uid in selected:
             continue
         node = before.gone.get(uid)
+        if node is not None and not uid.endswith("@cica"):
+            continue  # not cica's (the file was someone else's): neither cancelled nor kept
         if node is not None:
             deleted_on = _deleted_on(node)
             if deleted_on is None:  # deleted since the previous export: cancel it now
@@ -254,7 +254,7 @@ def _cancelled(node: _Node, revision: Revision, stamp: dt.datetime, today: dt.da
         name = _prop_name(line)
         if name in replaced:
             props.append(replaced.pop(name))
-        elif name in ("DTSTART", "DTEND"):
+        elif name in ("DTSTART", "DTEND", "EXDATE"):
             props.append(_in_utc(line))
         else:
             props.append(line)
@@ -273,7 +273,8 @@ def _restamped(node: _Node, stamp: dt.datetime) -> list[str]:
 
 
 def _in_utc(line: str) -> str:
-    """``DTSTART;TZID=Europe/Berlin:20240701T100000`` -> ``DTSTART:20240701T080000Z``."""
+    """``DTSTART;TZID=Europe/Berlin:20240701T100000`` -> ``DTSTART:20240701T080000Z`` (each
+    value of a list, as in EXDATE)."""
     head, _, value = line.partition(":")
     name, *params = head.split(";")
     zone_name = next((p[5:] for p in params if p.upper().startswith("TZID=")), None)
@@ -282,11 +283,13 @@ def _in_utc(line: str) -> str:
     from ..core.zones import UnknownZoneError, get_zone
 
     try:
-        local = dt.datetime.strptime(value, "%Y%m%dT%H%M%S")
-        moment = local.replace(tzinfo=get_zone(zone_name.strip('"')))
+        zone = get_zone(zone_name.strip('"'))
+        moments = [
+            dt.datetime.strptime(v, "%Y%m%dT%H%M%S").replace(tzinfo=zone) for v in value.split(",")
+        ]
     except (ValueError, UnknownZoneError):
         return line
-    return f"{name}:{_stamp_text(moment)}"
+    return f"{name}:{','.join(_stamp_text(m) for m in moments)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,6 +348,8 @@ def _build(
         for event in events:
             uid = stable_uid(settings.name, event.id)
             node = _drafted(_event(event, uid, instant, schedule, options, memo), memo)
+            if node.children and _end_related(event):
+                _relate_to_end(node)
             revision = _revision(node, before.get(uid), stamp)
             if revision != draft:
                 _revise(node, revision, memo)
@@ -387,6 +392,9 @@ def _event(
             item.end = memo.arrow(event.end)
     if e.repeat:
         extra.append(("RRULE", {}, _rrule(e.repeat, event)))
+        skipped = _exdates(event)
+        if skipped is not None:
+            extra.append(skipped)
     extra.append(("SEQUENCE", {}, "0"))  # the draft's, as LAST-MODIFIED
     extra.append(("CATEGORIES", {}, _categories(e.kind, e.tags, _escape)))
     url = _url(e.source)
@@ -399,6 +407,16 @@ def _event(
         for trigger in _triggers(event, schedule, options):
             item.alarms.append(ics.DisplayAlarm(trigger=trigger, display_text=text))
     return item
+
+
+def _relate_to_end(node: _Node) -> None:
+    """Make the event's alarms count from DTEND (RFC 5545 3.2.14 ``RELATED=END``): ics 0.7.3
+    writes no trigger parameters, so the drafted lines get it (see ``properties._triggers``)."""
+    for alarm in node.children:
+        alarm.props = [
+            "TRIGGER;RELATED=END:" + line[8:] if line.startswith("TRIGGER:") else line
+            for line in alarm.props
+        ]
 
 
 class _Ics:

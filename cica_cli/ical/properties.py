@@ -11,6 +11,8 @@ from typing import Any
 
 from ..core.dates import Offset, Point
 from ..core.leads import parse_leads
+from ..core.model import END_ANCHORED_KINDS
+from ..core.repeats import skipped_starts, until_of
 from ..core.schedule import Resolved, Schedule
 from .conform import _text
 from .options import ExportOptions
@@ -40,8 +42,9 @@ def _utc(moment: dt.datetime) -> str:
 def _rrule(repeat: str, event: Resolved) -> str:
     """The RRULE value, with UNTIL in the form RFC 5545 wants for this DTSTART.
 
-    cica reads UNTIL as a wall-clock bound in the event's zone (as ``schedule.build_rule`` does);
-    RFC 5545 wants a DATE for all-day events and a UTC date-time for zoned ones.
+    cica reads UNTIL as ``repeats.until_of`` does (a UTC time as that instant, a local time on
+    the event's wall clock, a day as the whole day); RFC 5545 wants a DATE for all-day events
+    and a UTC date-time for zoned ones, so the same bound is written in that form.
     """
     text = repeat.strip()
     if text.upper().startswith("RRULE:"):
@@ -51,19 +54,29 @@ def _rrule(repeat: str, event: Resolved) -> str:
         key, _, value = part.partition("=")
         key, value = key.strip().upper(), value.strip().upper()
         if key == "UNTIL":
-            value = _until(value, event)
+            value = _until(repeat, event)
         parts.append(f"{key}={value}")
     return ";".join(parts)
 
 
-def _until(value: str, event: Resolved) -> str:
-    digits = value.rstrip("Z")
-    day = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+def _until(repeat: str, event: Resolved) -> str:
+    bound = until_of(repeat, event.start)
+    assert bound is not None
+    if event.all_day:  # an occurrence starts at midnight: the days up to the bound's
+        return bound.strftime("%Y%m%d")
+    return _utc(bound.replace(microsecond=0, tzinfo=event.zone))
+
+
+def _exdates(event: Resolved) -> _Line | None:
+    """EXDATE for the occurrences ``except`` skips: DATE values for all-day events, local
+    times with the event's TZID (the zone DTSTART has) for timed ones."""
+    e = event.event
+    if not e.repeat or not e.except_:
+        return None
+    starts = skipped_starts(e.repeat, event.start, e.except_)
     if event.all_day:
-        return day.strftime("%Y%m%d")
-    clock = dt.time(int(digits[9:11]), int(digits[11:13]), int(digits[13:15] or 0))
-    wall = dt.datetime.combine(day, clock if "T" in digits else dt.time.min, event.zone)
-    return _utc(wall)
+        return ("EXDATE", {"VALUE": ["DATE"]}, ",".join(f"{s:%Y%m%d}" for s in starts))
+    return ("EXDATE", {"TZID": [event.zone_name]}, ",".join(_local(s) for s in starts))
 
 
 def _categories(kind: str, tags: Iterable[str], escape: Callable[[str], str]) -> str:
@@ -119,10 +132,28 @@ def _when(point: Point, zone: dt.tzinfo) -> str:
     return point.isoformat()
 
 
+def _end_related(event: Resolved) -> bool:
+    """True when the event's alarms count from its DTEND (``TRIGGER;RELATED=END``): a
+    procedure, period or deadline, whose reminders count down to its end, written with a DTEND
+    (always for whole days; for timed ones when the end is not the start)."""
+    return event.event.kind in END_ANCHORED_KINDS and (event.all_day or event.end != event.start)
+
+
 def _triggers(
     event: Resolved, schedule: Schedule, options: ExportOptions
 ) -> Sequence[dt.timedelta]:
-    """How long before the start each alarm fires (negative), longest lead first, no repeats."""
+    """When each alarm fires, from DTSTART or (``_end_related``) from DTEND: on the day the
+    reminder mail for the same lead is due (``remind.due``), longest lead first, no repeats.
+
+    The mail counts a lead back from the *anchor*, the end of a procedure, period or deadline
+    and the start of anything else, on the wall clock of the event's zone. The alarm does the
+    same: from DTSTART, or from DTEND, which for a whole-day event is the day *after* the last
+    one (exclusive), hence a day more. A timed single event is written in UTC, so a lead in days
+    across a change of clocks becomes the exact time between (-P6DT23H), to fire at the same
+    wall-clock time as the anchor. A repeating event's alarm is one duration for every
+    occurrence: a lead in months or years, whose length in days changes from one occurrence to
+    the next, is left out of it (the mail still comes).
+    """
     if options.alarms is not None:
         leads = options.alarms
     else:
@@ -130,21 +161,66 @@ def _triggers(
         if texts is None:
             texts = schedule.settings.remind
         leads = _parse_leads(tuple(texts))
+    repeating = bool(event.event.repeat)
+    anchor = event.end if event.event.kind in END_ANCHORED_KINDS else event.start
     fixed = _fixed_triggers(leads)
-    if fixed is not None:  # no lead depends on the start: the same triggers for every event
-        return fixed
-    if isinstance(event.start, dt.datetime):
-        anchor = event.start.replace(tzinfo=None)
+    if fixed is None:  # a lead in months or years
+        if repeating:
+            fixed = _fixed_triggers(tuple(lead for lead in leads if not _anchored(lead.delta)))
+            assert fixed is not None
+        else:
+            fixed = _calendar_triggers(leads, anchor)
+    if isinstance(anchor, dt.datetime):
+        if repeating or not fixed:
+            return fixed  # nominal days in the event's zone (TZID): the same wall-clock time
+        return _exact(fixed, leads, anchor)
+    if _end_related(event):
+        return tuple(t - _DAY for t in fixed)
+    return fixed
+
+
+_DAY = dt.timedelta(days=1)
+
+
+def _calendar_triggers(leads: Sequence[Offset], anchor: Point) -> tuple[dt.timedelta, ...]:
+    """``_fixed_triggers`` for leads some of which are in months or years, from ``anchor``:
+    "1 month" before 28 Aug is 31 days, as the mail counts it."""
+    if isinstance(anchor, dt.datetime):
+        naive = anchor.replace(tzinfo=None)
     else:
-        anchor = dt.datetime.combine(event.start, dt.time.min)
-    # Wall-clock arithmetic from the (first) start: "1 month" before 28 Aug is 31 days.
+        naive = dt.datetime.combine(anchor, dt.time.min)
     triggers: set[dt.timedelta] = set()
     for lead in leads:
         if lead.working_days:
             continue
         before = _fixed_before(lead.delta)
-        triggers.add(before if before is not None else _before(anchor, lead.delta))
-    return sorted(triggers)
+        triggers.add(before if before is not None else _before(naive, lead.delta))
+    return tuple(sorted(triggers))
+
+
+def _exact(
+    triggers: Sequence[dt.timedelta], leads: Sequence[Offset], anchor: dt.datetime
+) -> Sequence[dt.timedelta]:
+    """Wall-clock triggers from a timed anchor as exact durations (the event is in UTC)."""
+    offset = anchor.utcoffset()
+    exact = []
+    changed = False
+    for trigger in triggers:
+        fire = anchor.replace(tzinfo=None) + trigger
+        if _whole_days(trigger, leads):
+            fire_offset = anchor.tzinfo.utcoffset(fire) if anchor.tzinfo else offset
+            if fire_offset != offset and fire_offset is not None and offset is not None:
+                changed = True
+                trigger = trigger - (fire_offset - offset)
+        exact.append(trigger)
+    return tuple(sorted(exact)) if changed else triggers
+
+
+def _whole_days(trigger: dt.timedelta, leads: Sequence[Offset]) -> bool:
+    """True unless the trigger comes from a lead with hours or minutes (an exact duration)."""
+    return not (trigger.seconds or trigger.microseconds) and not any(
+        lead.has_time and _fixed_before(lead.delta) == trigger for lead in leads
+    )
 
 
 @functools.lru_cache(maxsize=256)  # events share a few sets of leads

@@ -37,12 +37,15 @@ def _vtimezone(zone_name: str, events: Sequence[Resolved], escape: _Escape) -> l
 
 
 def _last_occurrence(event: Resolved) -> dt.datetime | None:
-    """The end of the last occurrence, or None for a rule without COUNT or UNTIL."""
+    """The end of the last occurrence, or None for a rule without COUNT or UNTIL, or one whose
+    last occurrence is too far to look for (``last_start``): the VTIMEZONE is then open-ended."""
     rule_text = (event.event.repeat or "").upper()
     if "COUNT=" not in rule_text and "UNTIL=" not in rule_text:
         return None
     assert isinstance(event.end, dt.datetime) and isinstance(event.start, dt.datetime)
-    last = last_start(event.event.repeat or "", event.start) or event.start.replace(tzinfo=None)
+    last = last_start(event.event.repeat or "", event.start)
+    if last is None:  # every checked rule has an occurrence: this one ends beyond the horizon
+        return None
     return last.replace(tzinfo=event.zone) + (event.end - event.start)
 
 

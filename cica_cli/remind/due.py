@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Literal
 
 from ..core.dates import Point, apply_offset, date_of
 from ..core.leads import Lead, parse_leads
+from ..core.model import END_ANCHORED_KINDS
 from ..core.schedule import Resolved, Schedule
 
 if TYPE_CHECKING:  # the engine reads no settings: the run hands it addresses
     from .settings import Address
 
-#: Kinds whose end is what people must act on.
-END_ANCHORED: frozenset[str] = frozenset({"procedure", "period", "deadline"})
+#: Kinds whose end is what people must act on (the export's alarms count from it too).
+END_ANCHORED: frozenset[str] = END_ANCHORED_KINDS
 Status = Literal["pending", "sent", "failed"]
 
 

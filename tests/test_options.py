@@ -1,0 +1,64 @@
+"""Options that several commands take mean the same everywhere (one reader each, in
+``commands/_runtime``): ``--kind``, ``--from``/``--to``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from .conftest import SHIPPED, Result
+
+Cica = Callable[..., Result]
+KINDS = "meeting, conference, procedure, deadline, milestone, period"
+
+
+@pytest.mark.parametrize(
+    "command", [["upcoming"], ["timeline"], ["export", "-o", "-"]], ids=lambda c: c[0]
+)
+def test_an_unknown_kind_is_the_same_usage_error_everywhere(cica: Cica, command: list[str]) -> None:
+    result = cica(*command, "-c", str(SHIPPED), "--as-of", "2024-06-27", "--kind", "party")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"cica: --kind: unknown kind 'party'; one of: {KINDS}\n"
+
+
+def test_a_kind_is_checked_before_the_calendar_is_looked_for(cica: Cica) -> None:
+    for command in ("upcoming", "timeline"):
+        result = cica(command, "-c", "missing.toml", "--kind", "party")
+        assert result.code == 2 and "--kind: unknown kind 'party'" in result.err
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        (["--from", "today"], ["--from", "2024-06-27"]),
+        (["--from", "6m"], ["--from", "2024-12-27"]),
+        (["--to", "30d"], ["--to", "2024-07-27"]),
+        (["--from", "TODAY", "--to", "2w"], ["--from", "2024-06-27", "--to", "2024-07-11"]),
+    ],
+)
+def test_timeline_reads_from_and_to_as_export_does(
+    cica: Cica, given: list[str], meant: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    base = ["-c", str(SHIPPED), "--as-of", "2024-06-27"]
+    relative = cica("timeline", *base, *given)
+    absolute = cica("timeline", *base, *meant)
+    assert relative.code == 0, relative.err
+    assert relative == absolute
+    exported = cica("export", "-o", "-", *base, *given)
+    assert exported == cica("export", "-o", "-", *base, *meant)
+    assert exported.code == 0 and "BEGIN:VCALENDAR" in exported.out
+
+
+@pytest.mark.parametrize("command", [["timeline"], ["export", "-o", "-"]], ids=lambda c: c[0])
+def test_from_and_to_are_refused_alike(cica: Cica, command: list[str]) -> None:
+    base = [*command, "-c", str(SHIPPED), "--as-of", "2024-06-27"]
+    backwards = cica(*base, "--from", "2024-07-01", "--to", "2024-06-01")
+    assert backwards.code == 2
+    assert backwards.err == "cica: --to (2024-06-01) is before --from (2024-07-01)\n"
+    unreadable = cica(*base, "--from", "next week")
+    assert unreadable.code == 2
+    assert unreadable.err == (
+        "cica: --from: cannot read 'next week'; use a date (2024-06-01), 'today' or a span (30d)\n"
+    )
