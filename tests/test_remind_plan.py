@@ -13,7 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cica_cli.core import safe_text
-from cica_cli.core.leads import canonical_lead
+from cica_cli.core.leads import canonical_lead, parse_lead
 from cica_cli.core.loader import loads
 from cica_cli.core.schedule import Schedule
 from cica_cli.core.zones import get_zone
@@ -25,7 +25,6 @@ from cica_cli.remind.settings import (
     Flags,
     is_local_host,
     parse_address,
-    parse_lead,
     resolve_settings,
 )
 from cica_cli.remind.wording import one_line, subject
@@ -105,11 +104,9 @@ def test_keys_are_per_recipient_and_canonical() -> None:
         ("deadline", "2024-07-11", "P7D", "chief@example.net"),
         ("deadline", "2024-07-11", "P7D", "desk@example.org"),
     ]
-    assert [canonical_lead(parse_lead(t, "x").offset) for t in ("7d", "7 days", "1 week")] == [
-        "P7D"
-    ] * 3
-    assert canonical_lead(parse_lead("1 month", "x").offset) == "P1M"
-    assert canonical_lead(parse_lead("36 hours", "x").offset) == "P1DT12H"
+    assert [canonical_lead(parse_lead(t).offset) for t in ("7d", "7 days", "1 week")] == ["P7D"] * 3
+    assert canonical_lead(parse_lead("1 month").offset) == "P1M"
+    assert canonical_lead(parse_lead("36 hours").offset) == "P1DT12H"
 
 
 def test_spans_count_down_to_their_end_meetings_to_their_start() -> None:

@@ -90,10 +90,11 @@ def run(
             else render.nothing_upcoming(schedule, now.date())
         )
         return
+    from ..core.day_names import day_text
     from ..views.table import agenda_table
     from ._runtime import stdout_console
 
-    title = f"{schedule.settings.name} as of {render.day_text(now.date())}"
+    title = f"{schedule.settings.name} as of {day_text(now.date())}"
     console = stdout_console()
     table = agenda_table(items, zone, title, console.width)
     if console.color_system is None:  # a pipe or a file: the lines as they are, without Rich

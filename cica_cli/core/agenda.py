@@ -59,16 +59,12 @@ class Item(NamedTuple):
         )
 
 
-def _day(point: Point, zone: dt.tzinfo) -> dt.date:
-    return point.astimezone(zone).date() if isinstance(point, dt.datetime) else point
-
-
 def make_item(event: Resolved, start: Point, end: Point, as_of: dt.datetime) -> Item:
     """Classify one occurrence as of ``as_of`` (aware; its zone is the display zone)."""
     zone = as_of.tzinfo
     assert zone is not None, "as_of must be aware"
     today = as_of.date()
-    start_day, end_day = _day(start, zone), _day(end, zone)
+    start_day, end_day = date_of(start, zone), date_of(end, zone)
     status: ItemStatus
     if event.event.status != "planned":
         status = event.event.status
@@ -140,7 +136,7 @@ def build_agenda(
         if not include_past and not ev.repeat and date_of(event.end) < long_over:
             continue
         for start, end in occurrences(event, today, horizon, include_past):
-            if horizon is not None and _day(start, zone) > horizon:
+            if horizon is not None and date_of(start, zone) > horizon:
                 continue  # (the item's start_day) checked before building the item
             item = make_item(event, start, end, as_of)
             if include_past or _still_relevant(item):
@@ -180,4 +176,4 @@ def last_event(schedule: Schedule) -> Resolved | None:
 
 
 def _end_key(event: Resolved) -> dt.date:
-    return _day(event.end, event.zone)
+    return date_of(event.end, event.zone)

@@ -19,6 +19,7 @@ from .dates import (
     OffsetError,
     Point,
     apply_offset,
+    date_of,
     parse_expression,
     parse_offset,
     range_problem,
@@ -89,11 +90,11 @@ class Resolved(NamedTuple):
     def occurrences(self, after: dt.date, before: dt.date) -> Iterator[tuple[Point, Point]]:
         """(start, end) of every occurrence that overlaps the days ``after``..``before``."""
         if not self.event.repeat:
-            if _day(self.end, self.zone) >= after and _day(self.start, self.zone) <= before:
+            if date_of(self.end, self.zone) >= after and date_of(self.start, self.zone) <= before:
                 yield self.start, self.end
             return
         length = self.end - self.start
-        span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
+        span_days = (date_of(self.end, self.zone) - date_of(self.start, self.zone)).days
         lo = dt.datetime.combine(after - dt.timedelta(days=span_days), dt.time.min)
         hi = dt.datetime.combine(before, dt.time.max)
         for when in starts_between(self.event.repeat, self.start, lo, hi, self.event.except_):
@@ -102,9 +103,9 @@ class Resolved(NamedTuple):
     def next_occurrence(self, day: dt.date) -> tuple[Point, Point] | None:
         """The first occurrence that has not ended before ``day`` (None if the rule has run out)."""
         if not self.event.repeat:
-            return (self.start, self.end) if _day(self.end, self.zone) >= day else None
+            return (self.start, self.end) if date_of(self.end, self.zone) >= day else None
         length = self.end - self.start
-        span_days = (_day(self.end, self.zone) - _day(self.start, self.zone)).days
+        span_days = (date_of(self.end, self.zone) - date_of(self.start, self.zone)).days
         lo = dt.datetime.combine(day - dt.timedelta(days=span_days), dt.time.min)
         when = first_start(self.event.repeat, self.start, lo, self.event.except_)
         return None if when is None else self._occurrence(when, length)
@@ -151,12 +152,6 @@ def _elapsed(start: Point, end: Point) -> dt.timedelta:
     """``end - start`` in real time (Python subtracts two times of one zone on the wall clock)."""
     assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
     return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
-
-
-def _day(point: Point, zone: dt.tzinfo) -> dt.date:
-    if isinstance(point, dt.datetime):
-        return point.astimezone(zone).date()
-    return point
 
 
 class _Parsed:

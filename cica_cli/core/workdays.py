@@ -28,6 +28,8 @@ from collections.abc import Collection, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from .day_names import day_text
+
 if TYPE_CHECKING:
     from holidays import HolidayBase
 
@@ -244,14 +246,5 @@ def describe(notes: Iterable[DayNote]) -> str:
     parts = []
     for note in notes:
         verb = "counted" if note.working else "skipped"
-        parts.append(f"{verb} {_day_text(note.day)}, {note.reason}")
+        parts.append(f"{verb} {day_text(note.day)}, {note.reason}")
     return "; ".join(parts)
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _day_text(day: dt.date) -> str:
-    """``"Fri 8 Nov 2024"``, in English whatever the locale."""
-    weekday = _WEEKDAYS[day.weekday()][:3]
-    return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
-from ..core.dates import Point
+from ..core.dates import date_of
 from ..core.schedule import Resolved, Schedule
 from .conform import (
     _conform,
@@ -141,14 +141,10 @@ def _in_range(event: Resolved, start: dt.date | None, end: dt.date | None) -> bo
         found = event.next_occurrence(start)  # first occurrence not over before `start`
         if found is None:
             return False
-        first = _day(found[0], event.zone)
+        first = date_of(found[0], event.zone)
     else:
-        first = _day(event.start, event.zone)
+        first = date_of(event.start, event.zone)
     return end is None or first <= end
-
-
-def _day(point: Point, zone: dt.tzinfo) -> dt.date:
-    return point.astimezone(zone).date() if isinstance(point, dt.datetime) else point
 
 
 def export_ics(

@@ -16,7 +16,7 @@ from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from ..views.text import day_text
+from ..core.day_names import day_text
 from .due import Digest, Reminder
 from .settings import Address
 from .wording import headline, late_note, one_line, short_title, span_text, subject

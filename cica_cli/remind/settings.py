@@ -188,7 +188,7 @@ def parse_address(text: str, where: str) -> Address:
     return Address(addr_spec, name)
 
 
-def parse_lead(text: str, where: str) -> Lead:
+def _lead(text: str, where: str) -> Lead:
     """``core.leads.parse_lead``, its error a ``ConfigError`` naming ``where``."""
     try:
         return leads.parse_lead(text)
@@ -291,7 +291,7 @@ def resolve_settings(flags: Flags, env: Mapping[str, str], config_dir: Path) -> 
         if flags.lead
         else (f"{path}: [reminders] lead", file.reminders.lead)
     )
-    leads = None if lead_texts is None else tuple(parse_lead(t, lead_src) for t in lead_texts)
+    leads = None if lead_texts is None else tuple(_lead(t, lead_src) for t in lead_texts)
 
     security: Security = smtp.security or ("none" if is_local_host(smtp.host) else "starttls")
     password = env.get(PASSWORD_ENV) or None

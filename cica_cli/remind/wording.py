@@ -6,24 +6,16 @@ import datetime as dt
 import unicodedata
 
 from ..core.dates import Point
+from ..core.day_names import day_text
 from ..core.schedule import Resolved
-from ..views.text import day_text
+from ..views.text import days_away, point_text
 from .due import END_ANCHORED, Digest, Reminder
 
 
-def point_text(point: Point, zone: dt.tzinfo, zone_name: str) -> str:
-    """A day, or a day, time and zone name."""
-    if isinstance(point, dt.datetime):
-        local = point.astimezone(zone)
-        return f"{day_text(local.date())} {local:%H:%M} ({zone_name})"
-    return day_text(point)
-
-
-def countdown(days_left: int) -> str:
-    """``today``, ``tomorrow``, ``in 5 days``."""
-    if days_left <= 0:
-        return "today"
-    return "tomorrow" if days_left == 1 else f"in {days_left} days"
+def zoned_point_text(point: Point, zone: dt.tzinfo, zone_name: str) -> str:
+    """``point_text`` with the zone's name after a time: ``Wed 28 Aug 2024 10:00 (Asia/Baku)``."""
+    text = point_text(point, zone)
+    return f"{text} ({zone_name})" if isinstance(point, dt.datetime) else text
 
 
 def verb(event: Resolved) -> str:
@@ -38,7 +30,7 @@ def verb(event: Resolved) -> str:
 
 def headline(r: Reminder) -> str:
     """``Silence procedure ... ends in 7 days``: the title with what happens when."""
-    return f"{_with_verb(one_line(r.event.event.title), verb(r.event))} {countdown(r.days_left)}"
+    return f"{_with_verb(one_line(r.event.event.title), verb(r.event))} {days_away(r.days_left)}"
 
 
 def _with_verb(title: str, v: str) -> str:
@@ -62,7 +54,7 @@ def subject(d: Digest, prefix: str) -> str:
     "CICA 2024" (the calendar's name; not yet sanitised)."""
     first = d.reminders[0]
     title = _with_verb(short_title(first.event.event.title), verb(first.event))
-    text = f"{prefix}: {title} {countdown(first.days_left)} "
+    text = f"{prefix}: {title} {days_away(first.days_left)} "
     text += f"({day_text(first.anchor_day, year=False)})"
     if len(d.reminders) > 1:
         text += f" and {len(d.reminders) - 1} more"
@@ -103,8 +95,8 @@ def span_text(r: Reminder) -> str:
     zone = r.event.zone
     name = r.event.zone_name
     if r.start == r.end:
-        return point_text(r.start, zone, name)
+        return zoned_point_text(r.start, zone, name)
     if isinstance(r.start, dt.datetime) or isinstance(r.end, dt.datetime):
-        return f"{point_text(r.start, zone, name)} - {point_text(r.end, zone, name)}"
+        return f"{zoned_point_text(r.start, zone, name)} - {zoned_point_text(r.end, zone, name)}"
     same_year = r.start.year == r.end.year
     return f"{day_text(r.start, year=not same_year)} - {day_text(r.end)}"

@@ -7,9 +7,10 @@ import datetime as dt
 from typing import Any
 
 from ..core.dates import Point, date_of
+from ..core.day_names import day_text
 from ..core.diff import DateChange, EventChange, FieldChange, Link, ScheduleDiff, date_fields
 from ..core.schedule import Resolved
-from .text import day_text, iso
+from .text import iso
 
 JSON_SCHEMA_VERSION = 1
 _LONG = 60  # longer texts (descriptions) are cut in the text report; JSON has them whole

@@ -23,8 +23,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.agenda import Item
+from ..core.day_names import day_text, month_day
 from ..core.safe_text import line as safe_line
-from .text import compact_countdown, day_text, month_day
+from .text import compact_countdown
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult

@@ -12,27 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.agenda import Item
 from ..core.dates import Point, date_of
+from ..core.day_names import day_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from ..core.schedule import Resolved, Schedule
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 JSON_SCHEMA_VERSION = 1
-
-
-def day_text(day: dt.date, year: bool = True) -> str:
-    """``Thu 27 Jun 2024`` (English names whatever the locale, so output is stable)."""
-    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
-
-
-def month_day(day: dt.date, year: bool = True) -> str:
-    """``27 Jun 2024``, or ``27 Jun``: a day without its weekday, for ranges."""
-    text = f"{day.day} {_MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
 
 
 def point_text(point: Point, zone: dt.tzinfo | None = None) -> str:
@@ -66,13 +53,20 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def days_away(n: int) -> str:
+    """``today`` (or already past), ``tomorrow``, ``in 5 days``."""
+    if n <= 0:
+        return "today"
+    return "tomorrow" if n == 1 else f"in {_days(n)}"
+
+
 def countdown(item: Item) -> str:
     """``tomorrow``, ``in 62 days``, ``day 1 of 15, ends in 14 days``."""
     s, e = item.days_until_start, item.days_until_end
     if item.status in ("done", "cancelled"):
         return item.status
     if item.status == "upcoming":
-        return "tomorrow" if s == 1 else f"in {_days(s)}"
+        return days_away(s)
     if item.status == "today":
         return "today"
     if item.status == "ongoing":

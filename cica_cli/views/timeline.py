@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..core.agenda import Item
-from .text import day_text
+from ..core.day_names import MONTHS, day_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LABEL_WIDTH = 30
 BAR, POINT, DEADLINE, NOW = "█", "●", "◆", "│"
 _KIND_STYLE = {
@@ -49,7 +48,7 @@ def timeline_chart(
     last_year_col = -10
     while month <= last:
         col = _col(max(month, first), first, days, chart_w)
-        name = _MONTHS[month.month - 1]
+        name = MONTHS[month.month - 1]
         free = all(c == " " for c in header[max(0, col - 1) : col + len(name) + 1])
         if free and col + len(name) <= chart_w:
             header[col : col + len(name)] = name
