@@ -501,6 +501,7 @@ def test_a_header_inside_a_string_sends_the_edit_the_exact_way(
     cica: Cica, write_calendar: Callable[[str], Path]
 ) -> None:
     text = (
+        '[calendar]\ntimezone = "UTC"\n\n'
         '[events.notes]\ntitle = "Notes"\ndate = 2024-07-01\ndescription = """\n'
         '[events.call]\ntitle = "not this one"\n"""\n\n'
         '[events.call]\ntitle = "Call"\ndate = 2024-07-02  # the real one\n'
