@@ -810,9 +810,7 @@ def test_help_shows_the_three_examples(cica: Cica) -> None:
     assert result.code == 0
     text = " ".join(result.out.split())
     assert "cica export # one file to import" in text
-    assert "cica export -o - --kind deadline | grep -c BEGIN:VEVENT # stdout into another tool" in (
-        text
-    )
+    assert "cica export -o - --kind deadline | grep -c BEGIN:VEVENT # into another tool" in text
     assert "cica export -o /var/www/cal/cica.ics --from today # a feed" in text
 
 

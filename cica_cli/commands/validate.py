@@ -15,7 +15,7 @@ Examples:
 
   cica validate                      # the calendar cica would use
 
-  cica validate -c drafts/2025.toml  # exit 65 and one line per problem if it is wrong
+  cica validate -c drafts/2025.toml  # if it is wrong: exit 65, a line a problem
 """,
     fast=True,
 )
