@@ -53,9 +53,14 @@ def test_packaged_calendar_is_the_shipped_one() -> None:
     assert packaged_calendar().read_bytes() == SHIPPED.read_bytes()
 
 
+def _zoned(text: str) -> str:
+    """``text`` with the required ``[calendar] timezone`` (after the events: lines stay)."""
+    return text if "[calendar]" in text else text + '\n[calendar]\ntimezone = "UTC"\n'
+
+
 def _problems(text: str) -> list[str]:
     with pytest.raises(CalendarDataError) as info:
-        loads(text.encode(), "cal.toml")
+        loads(_zoned(text).encode(), "cal.toml")
     return [str(p) for p in info.value.problems]
 
 
@@ -153,6 +158,7 @@ def test_invalid_toml_reports_line_and_column() -> None:
 
 def test_unknown_top_level_table_and_bad_id() -> None:
     problems = _problems('[calender]\nname = "x"\n[events."a b"]\ntitle = "A"\ndate = 2024-01-01\n')
+    assert len(problems) == 2, problems
     assert problems[0] == "cal.toml:1: calender: unknown table (did you mean 'calendar'?)"
     assert "cal.toml:3: events.a b: ids may use only" in problems[1]
 
@@ -171,7 +177,7 @@ timezone = "Asia/Baku"
 title = "Two working days after the SOC"
 date = "soc + 2 working days"
 """
-    events = loads(text.encode(), "c.toml").schedule.events
+    events = loads(_zoned(text).encode(), "c.toml").schedule.events
     assert events["soc"].start.isoformat() == "2024-06-27T10:00:00+05:00"
     assert events["soc"].start.astimezone(dt.UTC).hour == 5
     assert events["baku"].start.isoformat() == "2024-11-11T10:00:00+04:00"
@@ -190,7 +196,7 @@ title = "first"
 start = 2024-01-31
 duration = "P1D"
 """
-    events = loads(text.encode(), "c.toml").schedule.events
+    events = loads(_zoned(text).encode(), "c.toml").schedule.events
     assert list(events) == ["late", "mid", "first"]  # file order is kept for display
     assert events["mid"].start == dt.date(2024, 2, 29)
     assert events["late"].start == dt.date(2024, 3, 1)
@@ -200,13 +206,13 @@ def test_a_long_chain_resolves_without_recursion() -> None:
     n = 5000
     parts = ['[events.e0]\ntitle = "e0"\ndate = 2024-01-01\n']
     parts += [f'[events.e{i}]\ntitle = "e{i}"\ndate = "e{i - 1} + 1 day"\n' for i in range(1, n)]
-    events = loads("".join(reversed(parts)).encode(), "c.toml").schedule.events
+    events = loads(_zoned("".join(reversed(parts))).encode(), "c.toml").schedule.events
     assert events[f"e{n - 1}"].start == dt.date(2024, 1, 1) + dt.timedelta(days=n - 1)
 
 
 def test_repeats_expand_with_dateutil() -> None:
     text = '[events.r]\ntitle = "r"\ndate = 2024-01-31\nrepeat = "FREQ=MONTHLY;COUNT=3"\n'
-    r = loads(text.encode(), "c.toml").schedule.events["r"]
+    r = loads(_zoned(text).encode(), "c.toml").schedule.events["r"]
     starts = [s for s, _ in r.occurrences(dt.date(2024, 1, 1), dt.date(2024, 12, 31))]
     # RFC 5545: a monthly rule on the 31st skips months without one.
     assert starts == [dt.date(2024, 1, 31), dt.date(2024, 3, 31), dt.date(2024, 5, 31)]

@@ -200,12 +200,27 @@ def test_exit_2_usage(cica: Cica) -> None:
 
 
 def test_exit_65_data_error(cica: Cica, write_calendar: Callable[[str], Path]) -> None:
-    path = write_calendar('[events.a]\ntitle = "A"\ndate = "b + 1 day"\n')
+    path = write_calendar(
+        '[events.a]\ntitle = "A"\ndate = "b + 1 day"\n[calendar]\ntimezone = "UTC"\n'
+    )
     result = cica("validate", "--calendar", str(path))
     assert result.code == ExitCode.DATAERR == 65
     assert result.out == ""
     assert result.err == f"{path}:3: events.a.date: unknown event 'b'\n"
     assert "Traceback" not in result.err
+
+
+def test_a_calendar_without_a_time_zone_is_refused(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar('[calendar]\nname = "Desk"\n[events.a]\ntitle = "A"\ndate = 2024-07-01\n')
+    for command in ("validate", "next", "upcoming"):
+        result = cica(command, "--calendar", str(path))
+        assert result.code == 65
+        assert result.err == (
+            f"{path}:1: calendar.timezone: is required: the IANA zone of the calendar's dates "
+            'and times, e.g. [calendar] timezone = "Asia/Almaty" (cica does not guess it)\n'
+        )
 
 
 def test_exit_66_not_found(cica: Cica, tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ CHIEF = Address("chief@Example.NET", "Chief")
 
 
 def schedule(text: str) -> Schedule:
+    if "[calendar]" not in text:  # a zone is required; after the events: their lines stay
+        text += '\n[calendar]\ntimezone = "UTC"\n'
     return loads(text.encode("utf-8"), "test.toml").schedule
 
 
@@ -193,6 +195,7 @@ def test_each_occurrence_of_a_repeating_event_has_its_own_key() -> None:
     sched = schedule(
         """\
 [calendar]
+timezone = "UTC"
 remind = ["2 days"]
 
 [events.weekly]
@@ -213,6 +216,7 @@ def test_each_event_keeps_its_own_leads_among_events_that_share_them() -> None:
     sched = schedule(
         """\
 [calendar]
+timezone = "UTC"
 remind = ["7 days"]
 """
         + "".join(

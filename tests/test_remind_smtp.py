@@ -574,7 +574,8 @@ def test_titles_never_add_headers_or_recipients(
 ) -> None:
     toml_title = toml_text(title)
     cal = write_calendar(
-        f'[calendar]\nname = "Desk"\n\n[events.x]\ntitle = "{toml_title}"\nkind = "deadline"\n'
+        f'[calendar]\nname = "Desk"\ntimezone = "UTC"\n\n[events.x]\ntitle = "{toml_title}"\n'
+        'kind = "deadline"\n'
         f'date = 2024-07-11\nlocation = "{toml_title}"\ndescription = "{toml_title}"\n'
     )
     result = remind(cica, server.port, state, "--as-of", "2024-07-04", calendar=cal)

@@ -129,7 +129,7 @@ def run(
         target = Path(output) if output else Path(default_filename(feed_name(schedule, options)))
         if target.is_dir():
             target = target / default_filename(feed_name(schedule, options))
-        previous = _previous(target)
+        previous = _previous(target, _largest_export(loaded.path))
         with collector_paused():
             data = export_ics(schedule, stamp, options, previous=previous, today=today)
         if data != previous:  # an unchanged feed keeps its mtime: web servers answer 304
@@ -169,14 +169,38 @@ def _stamp(source_date_epoch: str | None, calendar_path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(calendar_path.stat().st_mtime), dt.UTC)
 
 
-def _previous(target: Path) -> bytes | None:
+def _largest_export(calendar: Path) -> int:
+    """More bytes than any export of ``calendar`` could hold: each event's text is written at
+    most a few times (summary, description, alarms), folded and escaped, plus the history of
+    deleted events; 16 times the calendar and 64 MiB is far beyond that."""
+    try:
+        size = os.stat(calendar).st_size
+    except OSError:
+        size = 0
+    return 16 * size + (64 << 20)
+
+
+def _previous(target: Path, limit: int) -> bytes | None:
     """The export being replaced: where SEQUENCE, LAST-MODIFIED and the history of the feed
-    are remembered. Only a regular file is read (``/dev/zero`` or a FIFO would never end)."""
+    are remembered. Only a regular file is read (``/dev/zero`` or a FIFO would never end), it is
+    opened without blocking and checked after opening, and never more than ``limit`` bytes of
+    it: a larger file is no export of this calendar (it is replaced, with a message)."""
     import stat
 
     try:
         if not stat.S_ISREG(os.stat(target).st_mode):  # before opening: a FIFO's open blocks
             return None
-        return target.read_bytes()
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    with open(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else meanwhile
+                return None
+            data = handle.read(limit + 1)
+        except OSError:
+            return None
+    if len(data) > limit:
+        say(f"cica: {target} is larger than any export could be; not read as the previous one")
+        return None
+    return data

@@ -128,6 +128,12 @@ def loads(data: bytes, filename: str, path: Path | None = None) -> LoadedCalenda
     return LoadedCalendar(path or Path(filename), calendar, schedule)
 
 
+_NO_ZONE = (
+    "is required: the IANA zone of the calendar's dates and times, "
+    'e.g. [calendar] timezone = "Asia/Almaty" (cica does not guess it)'
+)
+
+
 def _refuse_deep_nesting(text: str, filename: str) -> None:
     """A value nested absurdly deep is reported as the TOML error it is, not as a wrong type."""
     if text.count("[") + text.count("{") > MAX_NESTING:
@@ -162,6 +168,10 @@ def _validate(raw: dict[str, Any], report: Any) -> tuple[Calendar, frozenset[str
             )
             or settings
         )
+        if "timezone" not in table:
+            # Never UTC, nor the machine's zone, by default: a shared calendar would mean other
+            # days and times on another machine.
+            report(("calendar", "timezone"), _NO_ZONE)
     events: dict[str, Event] = {}
     partial: dict[str, Event] = {}
     section = raw.get("events", {})
