@@ -11,7 +11,8 @@ from ._runtime import clock, display_zone, open_calendar
 _EPILOG = """\
 Examples:
 
-  cica show env-outcome-silence   # its dates, how they were computed, what depends on it
+  cica show env-outcome-silence   # its dates, how they were computed, and
+                                  # what depends on it
 
   cica show baku-ministerial-2024 --json
 """

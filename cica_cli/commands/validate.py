@@ -22,9 +22,9 @@ Examples:
 
   cica validate                      # the calendar cica would use
 
-  cica validate -c drafts/2025.toml  # exit 65 and one line per problem if it is wrong
+  cica validate -c drafts/2025.toml  # if it is wrong: exit 65, a line a problem
 
-  cica validate --strict             # warnings (a meeting on a holiday) exit 65 too
+  cica validate --strict             # warnings too (a meeting on a holiday)
 """,
     fast=True,
 )
