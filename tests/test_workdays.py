@@ -296,3 +296,13 @@ def test_within_working_days_counts_the_calendars_country(
             'country = "KZ"\n', "", 1))), *args[3:]).out)["items"]
     }  # fmt: skip
     assert "baku" in azerbaijan and "baku" not in plain
+
+
+def test_a_bad_country_is_reported_even_in_an_event_with_other_problems() -> None:
+    text = _CAL.format(calendar="", baku='country = "Azerbaijan"\ntitel = "typo"', paper="")
+    with pytest.raises(CalendarDataError) as err:
+        loads(text.encode(), "c.toml")
+    lines = [str(p) for p in err.value.problems]
+    assert any("events.baku.titel: unknown field" in line for line in lines)
+    assert any("events.baku.country: country 'Azerbaijan': write an ISO 3166" in line
+               for line in lines)  # fmt: skip

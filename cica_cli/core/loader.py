@@ -237,7 +237,7 @@ def _safe(table: dict[str, Any]) -> dict[str, Any]:
 
 
 #: Event fields by the TOML type they hold, for ``_partial_event``.
-_TEXT_FIELDS = ("duration", "timezone", "repeat")
+_TEXT_FIELDS = ("duration", "timezone", "repeat", "country")
 _DATE_FIELDS = ("date", "start", "end")
 
 
