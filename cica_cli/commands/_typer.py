@@ -58,6 +58,20 @@ def annotated(param: Param) -> Any:
     return Annotated[annotation(param), typer.Option(*param.names, **_keywords(param))]
 
 
+def verbatim_examples(epilog: str | None) -> str | None:
+    """``epilog`` for Click: paragraphs of indented lines (examples) are kept as written
+    (Click's ``\\b`` marker); prose paragraphs are wrapped to the terminal, once."""
+    if not epilog:
+        return epilog
+    import textwrap
+
+    paragraphs = epilog.strip("\n").split("\n\n")
+    return "\n\n".join(
+        f"\b\n{textwrap.dedent(p)}" if any(line.startswith(" ") for line in p.splitlines()) else p
+        for p in paragraphs
+    )
+
+
 def add_command(app: typer.Typer, command: Command, run: Callable[..., None]) -> None:
     """Add ``command`` to ``app``: Typer parses the line, ``run`` gets one keyword per param."""
     lists = [p.name for p in command.params if p.multiple]

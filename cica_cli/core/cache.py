@@ -35,7 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 
-try:  # what hashlib offers as blake2b, without hashlib's import of OpenSSL (3 ms: a tenth of a hit)
+# What hashlib offers as blake2b, without hashlib's import of OpenSSL: `import hashlib` took
+# 3-5 ms (its _hashlib), `import _blake2` 0.3-0.5 ms (python -X importtime, re-measured for
+# issue 12), against about 45 ms for a whole warm `cica next`. Kept: that is measurable.
+try:
     from _blake2 import blake2b as _blake2b
 except ImportError:  # an interpreter built without it
     from hashlib import blake2b as _blake2b

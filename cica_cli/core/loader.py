@@ -71,6 +71,11 @@ class _SourceMap:
         return None
 
 
+def line_finder(text: str) -> Callable[[tuple[str, ...]], int | None]:
+    """``line_of(("events", id, field))``: the line of a key in ``text`` (or of its table)."""
+    return _SourceMap(text).line_of
+
+
 class LoadedCalendar(NamedTuple):
     """A calendar file read and resolved."""
 
