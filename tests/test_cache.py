@@ -202,7 +202,7 @@ def test_other_code_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.cache_key(b"other bytes") != before
 
 
-@pytest.mark.parametrize("package", ["toml_rs", "tzdata", "pydantic_core", "dateutil"])
+@pytest.mark.parametrize("package", ["toml_rs", "tzdata", "pydantic_core", "dateutil", "holidays"])
 def test_another_parser_or_zone_database_is_another_key(
     package: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -279,3 +279,23 @@ def test_a_computed_time_that_lands_in_a_gap_moves_forward() -> None:
     b = loads(text.encode(), "c.toml").schedule.events["b"]
     assert b.start.isoformat() == "2024-03-31T03:30:00+02:00"
     assert b.start.replace(tzinfo=None) == dt.datetime(2024, 3, 31, 3, 30)  # wall and offset agree
+
+
+def test_an_as_of_time_in_a_gap_is_a_usage_error_naming_it(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(_DAILY)
+    result = cica("upcoming", "-c", str(path), "--as-of", "2024-03-31T02:30")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == (
+        "cica: --as-of: 2024-03-31T02:30 does not exist in Europe/Berlin: the clocks jump from "
+        "02:00 to 03:00 on 2024-03-31 (UTC+01:00 to UTC+02:00); write a time before 02:00 or "
+        "from 03:00\n"
+    )
+    # A day is its first moment, even where midnight is in the gap (Chile, 8 September 2024).
+    doc = json.loads(
+        cica("upcoming", "-c", str(path), "--as-of", "2024-09-08", "--tz",
+             "America/Santiago", "--json").out
+    )  # fmt: skip
+    assert doc["as_of"] == "2024-09-08T01:00:00-03:00"

@@ -278,3 +278,21 @@ def test_validate_on_the_shipped_calendar_finds_what_its_comment_says(cica: Cica
     text = SHIPPED.read_text(encoding="utf-8")
     assert "11 November\n# 2024 was a public holiday in Azerbaijan (National Flag Day" in text
     assert 'country = "KZ"' in text and text.count('country = "AZ"') == 3
+
+
+def test_within_working_days_counts_the_calendars_country(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    text = _BAKU_CAL.replace('country = "KZ"', 'country = "AZ"', 1)
+    path = write_calendar(text)
+    # From Mon 4 Nov, 4 working days in Azerbaijan end on Thu 14 Nov (Victory Day on the 8th,
+    # days off 11-13 November): the Ministerial of the 12th is inside; with Monday-to-Friday
+    # counting they end on Fri 8 Nov, and it is not.
+    args = ("upcoming", "-c", str(path), "--as-of", "2024-11-04", "--json", "--within", "4wd")
+    azerbaijan = {i["id"] for i in json.loads(cica(*args).out)["items"]}
+    plain = {
+        i["id"]
+        for i in json.loads(cica(*args[:2], str(write_calendar(_BAKU_CAL.replace(
+            'country = "KZ"\n', "", 1))), *args[3:]).out)["items"]
+    }  # fmt: skip
+    assert "baku" in azerbaijan and "baku" not in plain
