@@ -65,10 +65,7 @@ def build_app() -> "typer.Typer":
 
     for module_name in COMMANDS.values():
         module = importlib.import_module(f"{__package__}.commands.{module_name}")
-        if hasattr(module, "COMMAND"):
-            add_command(app, module.COMMAND, module.run)
-        else:
-            module.register(app)
+        add_command(app, module.COMMAND, module.run)
     for info in app.registered_commands:
         info.epilog = verbatim_examples(info.epilog)
     return app

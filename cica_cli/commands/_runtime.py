@@ -1,6 +1,6 @@
 """What commands share at run time: the clock, the consoles, opening the calendar. No Typer here.
 
-With ``_common`` (which adds the Typer options), this is the only place besides ``cli`` that
+With the command modules, this is the only place besides ``cli`` that
 reads the environment, the working directory and the clock; the core receives them as arguments.
 Keeping Typer out lets ``_fast`` run ``cica next`` and ``cica upcoming`` without importing it.
 """

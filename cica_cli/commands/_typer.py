@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
@@ -48,14 +48,6 @@ def info(param: Param) -> Any:
     if not param.is_option:
         return typer.Argument(default, **_keywords(param))
     return typer.Option(default, *param.names, **_keywords(param))
-
-
-def annotated(param: Param) -> Any:
-    """``Annotated[type, typer.Option(...)]`` for a function written for Typer (the default is
-    the parameter's own, which must be ``param.default``)."""
-    if not param.is_option:
-        return Annotated[annotation(param), typer.Argument(**_keywords(param))]
-    return Annotated[annotation(param), typer.Option(*param.names, **_keywords(param))]
 
 
 def verbatim_examples(epilog: str | None) -> str | None:

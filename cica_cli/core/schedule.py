@@ -427,6 +427,10 @@ def _value(
     return point
 
 
+#: The longest a repeating event's occurrence may last (end minus start).
+_LONGEST_REPEATING = dt.timedelta(days=366)
+
+
 def _evaluate(
     p: _Parsed,
     done: Mapping[str, Resolved],
@@ -459,6 +463,14 @@ def _evaluate(
         raise _FieldProblem("end", "start and end must both be whole days or both be date-times")
     if end < start:
         raise _FieldProblem("end", f"ends ({end}) before it starts ({start})")
+    if ev.repeat is not None and end - start > _LONGEST_REPEATING:
+        # Occurrences that long overlap by the hundred (a daily rule on a 900-year span made
+        # 340 000 rows of `upcoming --all`).
+        raise _FieldProblem(
+            "end" if ev.end is not None else "duration",
+            f"a repeating event lasts at most a year ({_LONGEST_REPEATING.days} days from "
+            f"start to end); this one lasts from {start} to {end}",
+        )
     if ev.repeat is not None:
         problems = check_occurrences(ev.repeat, start, ev.except_)
         if problems:
