@@ -28,7 +28,7 @@ def run(
     import json
 
     from ..core.agenda import make_item
-    from ..core.schedule import working_day_counts
+    from ..core.day_counts import working_day_counts
     from ..views.text import _dependents_closure, event_details, item_dict, working_days_dict
     from ._runtime import stdout_console, write_out
 

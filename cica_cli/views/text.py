@@ -17,7 +17,8 @@ from ..core.day_names import day_text
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from ..core.schedule import Resolved, Schedule, WorkingDayCount
+    from ..core.day_counts import WorkingDayCount
+    from ..core.schedule import Resolved, Schedule
 
 JSON_SCHEMA_VERSION = 1
 
@@ -205,7 +206,7 @@ def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> Ren
     for name, expr in event.computed.items():
         resolved = event.end if name == "end" else event.start
         add_row(f"{name} computed", f"{expr}  ->  {iso(resolved)}")
-    from ..core.schedule import working_day_counts
+    from ..core.day_counts import working_day_counts
 
     for count in working_day_counts(schedule, event):
         add_row(f"{count.field} working days", working_days_text(count))
