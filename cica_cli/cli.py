@@ -29,16 +29,18 @@ def build_app() -> "typer.Typer":
     import typer
 
     from .commands import COMMANDS
-    from .commands._typer import add_command
+    from .commands._typer import add_command, verbatim_examples
 
     app = typer.Typer(
         name="cica",
         help="Plan meetings, procedures and deadlines from one TOML calendar: countdowns in the "
         "terminal, iCalendar files for calendar apps, reminder mail from cron.",
         epilog="Start with: cica upcoming --as-of 2024-06-27   (exit codes: see README)",
-        no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
         pretty_exceptions_enable=False,
+        # Click's own help and errors: plain text that reads the same whatever the version of
+        # Typer or Rich (no `<bool>` after flags, no boxes), wrapped to the terminal once.
+        rich_markup_mode=None,
     )
 
     def _version(value: bool) -> None:
@@ -63,10 +65,9 @@ def build_app() -> "typer.Typer":
 
     for module_name in COMMANDS.values():
         module = importlib.import_module(f"{__package__}.commands.{module_name}")
-        if hasattr(module, "COMMAND"):
-            add_command(app, module.COMMAND, module.run)
-        else:
-            module.register(app)
+        add_command(app, module.COMMAND, module.run)
+    for info in app.registered_commands:
+        info.epilog = verbatim_examples(info.epilog)
     return app
 
 
@@ -84,13 +85,26 @@ def _interrupted(signum: int, frame: object) -> None:
     raise SystemExit(130)
 
 
+def _no_command() -> None:
+    """``cica`` alone: the overview on stderr and exit 2, a usage error (README, Exit codes),
+    whatever Click's version would do."""
+    from contextlib import redirect_stdout, suppress
+
+    with redirect_stdout(sys.stderr), suppress(SystemExit):
+        build_app()(args=["--help"], prog_name="cica")
+    raise SystemExit(int(ExitCode.USAGE))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ``CicaError`` becomes its message and exit code."""
     try:
         # Plain `cica next`, `upcoming`, `validate` and `remind` run without Typer (_fast.py).
         from .commands._fast import run
 
-        if not run(sys.argv[1:] if argv is None else list(argv)):
+        args = sys.argv[1:] if argv is None else list(argv)
+        if not args:
+            _no_command()
+        if not run(args):
             # Click turns Ctrl-C into a silent exit; say what happened, as without Typer.
             signal.signal(signal.SIGINT, _interrupted)
             build_app()(args=argv, prog_name="cica")

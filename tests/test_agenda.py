@@ -76,8 +76,11 @@ def test_deadlines_become_overdue_and_cancelled_items_stay_visible_until_their_d
     assert "off" not in _agenda("2024-07-05T00:00")
     assert _agenda("2024-07-06T00:00")["paper"] == ["2024-07-05 00:00 overdue"]
     assert "paper" not in _agenda("2024-08-05T00:00")  # 31 days overdue: past
+    # One rule everywhere (issue 10, section 6): seen with the past included it is past too.
+    everything = _agenda("2024-08-04T00:00", include_past=True)
+    assert everything["paper"] == ["2024-07-05 00:00 overdue"]  # 30 days: still overdue
     everything = _agenda("2024-08-05T00:00", include_past=True)
-    assert everything["paper"] == ["2024-07-05 00:00 overdue"]
+    assert everything["paper"] == ["2024-07-05 00:00 past"]
 
 
 def test_next_prefers_what_is_still_to_start() -> None:

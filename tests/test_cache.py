@@ -202,7 +202,7 @@ def test_other_code_is_another_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.cache_key(b"other bytes") != before
 
 
-@pytest.mark.parametrize("package", ["toml_rs", "tzdata", "pydantic_core", "dateutil"])
+@pytest.mark.parametrize("package", ["toml_rs", "tzdata", "pydantic_core", "dateutil", "holidays"])
 def test_another_parser_or_zone_database_is_another_key(
     package: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -307,3 +307,46 @@ def test_an_entry_in_the_old_json_layout_is_removed_on_write(
     path.write_text(TRICKY.replace("Weekly call", "Daily call"), encoding="utf-8")
     assert "Daily call" in cica("next", "-c", str(path), "--as-of", "2024-07-03").out
     assert not old.exists() and _entries() == [entry]
+
+
+def _rewrite_entry(path: Path, cache_dir: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Fill the cache for ``path``, then change its entry's body, keeping its (valid) key."""
+    cache.load_schedule(path, cache_dir)
+    [entry] = sorted(cache_dir.glob("*.cache"))
+    key, body = entry.read_bytes().split(b"\n", 1)
+    doc = marshal.loads(body)
+    change(doc)
+    entry.write_bytes(key + b"\n" + marshal.dumps(doc))
+
+
+@pytest.mark.parametrize("how", ["reordered", "renamed", "one more"])
+def test_events_written_with_other_fields_are_a_miss_never_a_misread(
+    how: str, write_calendar: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The entry names ``Event``'s fields in order: an entry from a version of cica whose
+    ``Event`` had its fields in another order (or other fields) is not read by position."""
+    path = write_calendar(TRICKY)
+    names = list(Event._fields)
+    if how == "reordered":
+        names[1], names[2] = names[2], names[1]
+    elif how == "renamed":
+        names[names.index("location")] = "place"
+    else:
+        names.append("colour")
+
+    def change(doc: dict[str, Any]) -> None:
+        assert doc["event_fields"] == Event._fields
+        doc["event_fields"] = tuple(names)
+
+    cache_dir = tmp_path / "cache"
+    _rewrite_entry(path, cache_dir, change)
+    [entry] = sorted(cache_dir.glob("*.cache"))
+    assert cache._read(entry, cache.cache_key(path.read_bytes())) is None  # a miss
+    assert _snapshot(cache.load_schedule(path, cache_dir)) == _snapshot(load(path).schedule)
+    assert cache._read(entry, cache.cache_key(path.read_bytes())) is not None  # rewritten
+
+
+def test_the_entry_names_the_fields_it_holds(write_calendar: Callable[[str], Path]) -> None:
+    doc = cache._encode(load(write_calendar(TRICKY)).schedule)
+    assert doc["event_fields"] == Event._fields
+    assert all(len(row[1]) == len(Event._fields) for row in doc["events"])

@@ -77,6 +77,26 @@ def test_overdue_deadlines_then_past(cica: Cica) -> None:
     assert "cbm-modalities-consensus" not in later  # more than 30 days overdue
 
 
+def test_a_deadline_long_past_is_past_in_every_view(cica: Cica) -> None:
+    # Issue 10, section 6: not "overdue by 750 days" in --all, --json, show or next --json.
+    as_of = ("--as-of", "2026-11-30")
+    everything = _items(cica("upcoming", "--all", "--json", *as_of))
+    assert everything["cbm-modalities-consensus"]["status"] == "past"
+    assert everything["cbm-modalities-consensus"]["countdown"] == "749 days ago"
+    table = cica("upcoming", "--all", *as_of).out
+    assert "overdue" not in table
+    shown = cica("show", "cbm-modalities-consensus", *as_of)
+    assert shown.code == 0
+    assert "planned (749 days ago)" in shown.out and "overdue" not in shown.out
+    doc = json.loads(cica("show", "cbm-modalities-consensus", "--json", *as_of).out)
+    assert (doc["status"], doc["countdown"]) == ("past", "749 days ago")
+    # 30 days after its day it is still overdue; the 31st, past.
+    day30 = _items(cica("upcoming", "--all", "--json", "--as-of", "2024-12-11"))
+    assert day30["cbm-modalities-consensus"]["status"] == "overdue"
+    day31 = _items(cica("upcoming", "--all", "--json", "--as-of", "2024-12-12"))
+    assert day31["cbm-modalities-consensus"]["status"] == "past"
+
+
 def test_filters(cica: Cica) -> None:
     soon = _items(cica("upcoming", "--as-of", "2024-06-27", "--json", "--within", "6w"))
     assert "env-ministerial-2024" not in soon and "env-outcome-silence" in soon

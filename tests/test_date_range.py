@@ -17,6 +17,8 @@ from cica_cli.core.dates import FIRST_DAY, LAST_DAY, add_working_days, is_workin
 from .conftest import Result
 
 RANGE = f"cica handles dates from {FIRST_DAY} to {LAST_DAY}"
+#: A repeating event that long overlaps itself by the hundred (once 340 000 rows: a hang).
+LONG = "a repeating event lasts at most a year (366 days from start to end)"
 HEAD = (
     '[calendar]\ntimezone = "Asia/Almaty"\n{calendar}\n[events.a]\ntitle = "A"\ndate = 2024-06-27\n'
 )
@@ -36,6 +38,8 @@ HEAD = (
         ("", "date = 9999-12-31", f"9999-12-31 is out of range: {RANGE}"),
         ("", "date = 0001-01-01T00:00:00", "is out of range"),
         ("", 'start = 2024-01-01\nend = "a + 9000 years"', "b.end: 2024-06-27 + 9000 years falls"),
+        ("", 'start = 0366-05-14\nend = "1292-04-23"\nrepeat = "FREQ=DAILY"', "b.end: " + LONG),
+        ("", 'start = 2024-01-01\nduration = "2y"\nrepeat = "FREQ=YEARLY"', "b.duration: " + LONG),
         ('remind = ["100000 years"]', "date = 2024-07-01", "offset '100000 years' is too long"),
         ('remind = ["100 years"]', "date = 2024-07-01", "lead time '100 years' is too long"),
         ("", 'date = 2024-07-01\nremind = ["1200 months"]', "lead time '1200 months' is too long"),

@@ -286,3 +286,28 @@ def test_outside_a_git_repository_the_error_says_so(
 def test_diff_json_names_both_sides() -> None:
     doc = diff_json(diff_schedules(schedule(BASE), schedule(BASE)), "a", "b")
     assert (doc["old"], doc["new"], doc["differences"]) == ("a", "b", False)
+
+
+def test_the_readme_documents_the_json_document_as_printed(cica: Cica, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    planning = readme.split("## Planning\n", 1)[1].split("\n## ", 1)[0]
+    shown = json.loads(planning.split("```json\n", 1)[1].split("```", 1)[0])
+    old = tmp_path / "old.toml"
+    new = tmp_path / "new.toml"
+    old.write_text(BASE, encoding="utf-8")
+    new.write_text(
+        BASE.replace("date = 2024-07-01", "date = 2024-07-04").replace(
+            'location = "Astana"', 'location = "Baku"\nstatus = "done"'
+        )
+        + '\n[events.new]\ntitle = "New"\ndate = 2024-07-06\n',
+        encoding="utf-8",
+    )
+    doc = json.loads(cica("diff", str(old), str(new), "--json").out)
+    assert shown.keys() == doc.keys()
+    assert shown["changed"][0].keys() == doc["changed"][0].keys()
+    assert shown["changed"][0]["dates"][0].keys() == doc["changed"][1]["dates"][0].keys()
+    assert shown["changed"][0]["dates"][0]["chain"][0].keys() == (
+        doc["changed"][1]["dates"][0]["chain"][0].keys()
+    )
+    assert shown["changed"][0]["fields"][0].keys() == doc["changed"][-1]["fields"][0].keys()
+    assert shown["warnings"][0].keys() == doc["warnings"][0].keys()

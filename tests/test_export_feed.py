@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,42 @@ def test_events_that_cica_did_not_write_are_not_cancelled(feed: Feed) -> None:
     assert "Wrote 3 events to" in feed.export().err
     assert set(feed.events()) == {uid("a"), uid("b"), uid("weekly")}
     assert b"X-CICA-HISTORY" not in feed.out.read_bytes()
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_a_target_that_is_not_a_regular_file_is_never_read(
+    cica: Cica, tmp_path: Path, target: str
+) -> None:
+    """The previous export is read only from a regular file: /dev/zero would be read without
+    end (gigabytes in seconds), a FIFO would block on open. Run in a child with a timeout."""
+    import subprocess
+    import sys
+    import threading
+
+    calendar = tmp_path / "feed.toml"
+    calendar.write_text(FEED, encoding="utf-8")
+    out = Path(target)
+    got: list[bytes] = []
+    if target == "fifo":
+        out = tmp_path / "feed.ics"
+        os.mkfifo(out)
+
+        def drain() -> None:  # the export's reader, as a web server's pipe would be
+            with out.open("rb") as pipe:
+                got.append(pipe.read())
+
+        threading.Thread(target=drain, daemon=True).start()
+    done = subprocess.run(
+        [sys.executable, "-m", "cica_cli", "export", "-c", str(calendar), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1719000000"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Wrote 3 events to {out}" in done.stderr
+    if target == "fifo":
+        deadline = time.monotonic() + 10
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert got and got[0].startswith(b"BEGIN:VCALENDAR\r\n")

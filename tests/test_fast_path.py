@@ -47,6 +47,10 @@ def test_the_prompt_cron_and_editing_commands_take_the_fast_path() -> None:
     ]  # fmt: skip
 
 
+def test_every_command_is_declared_as_data() -> None:
+    assert sorted(_declared()) == sorted(COMMANDS)
+
+
 @pytest.mark.parametrize("command", sorted(_declared()))
 def test_the_fast_path_and_typer_agree_on_the_options(command: str) -> None:
     """Both are made from one declaration; this checks the making, not a hand copy."""

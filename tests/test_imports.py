@@ -120,3 +120,33 @@ def test_remind_dry_run_loads_neither_typer_nor_the_mail_sender(tmp_path: Path) 
     for name in ("typer", "click", "rich", "smtplib", "ssl", "cica_cli.remind.smtp"):
         assert not _loaded(modules, name), name
     assert "cica_cli.remind.message" in modules  # it did build the messages
+
+
+@pytest.mark.parametrize("command", ["upcoming", "next"])
+def test_holiday_data_never_loads_on_the_warm_path(command: str, tmp_path: Path) -> None:
+    """Issue 10: the shipped calendar names countries (KZ, AZ), so a first run loads the
+    ``holidays`` data to count working days; the resolved dates are cached, and a warm run
+    never loads it."""
+    cold = _modules(COMMANDS[command], tmp_path)
+    assert _loaded(cold, "holidays"), "the shipped calendar counts KZ/AZ working days"
+    warm = _modules(COMMANDS[command], tmp_path)
+    assert not _loaded(warm, "holidays"), command
+    assert not _loaded(warm, "cica_cli.core.days_off"), command
+
+
+@pytest.mark.parametrize("command", ["upcoming", "next", "validate", "show"])
+def test_a_calendar_without_a_country_never_loads_the_holiday_data(
+    command: str, tmp_path: Path
+) -> None:
+    calendar = tmp_path / "plain.toml"
+    calendar.write_text(
+        '[calendar]\ntimezone = "Asia/Almaty"\nholidays = [2024-11-04]\n'
+        '[events.baku]\ntitle = "Ministerial"\ndate = 2024-11-11\n'
+        '[events.paper]\ntitle = "Paper"\nkind = "deadline"\n'
+        'date = "baku - 10 working days"\n',
+        encoding="utf-8",
+    )
+    args = ["show", "paper"] if command == "show" else COMMANDS[command]
+    for run in ("cold", "warm"):
+        modules = _modules([*args, "-c", str(calendar)], tmp_path)
+        assert not _loaded(modules, "holidays"), (command, run)

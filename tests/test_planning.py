@@ -287,6 +287,16 @@ def test_unknown_ids_and_fields_are_usage_errors(cica: Cica, repo: Path) -> None
     assert result.err == "cica: no such option: --dry-rn (see cica move --help)\n"
 
 
+def test_moving_an_event_where_it_is_leaves_the_file_alone(cica: Cica, repo: Path) -> None:
+    calendar = repo / "events.toml"
+    before = calendar.stat().st_mtime_ns
+    result = cica("move", "soc-astana-2024-06", "2024-06-27")
+    assert result.code == 0
+    assert result.out == ""
+    assert result.err == f"soc-astana-2024-06 stays where it was; nothing to change in {calendar}\n"
+    assert calendar.stat().st_mtime_ns == before
+
+
 def test_a_negative_shift_is_not_an_option(cica: Cica, repo: Path) -> None:
     result = cica("move", "baku-ministerial-2024", "-3", "days")
     assert result.code == 0, result.err
@@ -528,3 +538,24 @@ def test_the_same_without_typer_as_through_it(
         through_typer = cica(*args)
     assert fast == through_typer
     assert fast.code in (0, 65)
+
+
+def test_detaching_a_timed_event_keeps_the_zone_it_took(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(
+        '[calendar]\ntimezone = "Asia/Almaty"\n\n'
+        '[events.a]\ntitle = "A"\ndate = 2024-07-02T10:00:00\ntimezone = "Asia/Baku"\n\n'
+        '[events.b]\ntitle = "B"\ndate = "a + 1h"\n'
+    )
+    result = cica("move", "b", "+1d", "--detach", "-c", str(path))
+    assert result.code == 0, result.err
+    assert result.out == (
+        "changed b: B\n"
+        "  date:     Tue 2 Jul 11:00 -> Wed 3 Jul 2024 11:00, +1 day\n"
+        '  timezone: (none) -> "Asia/Baku"\n'
+        "1 changed\n"
+    )
+    assert path.read_text(encoding="utf-8").endswith(
+        '[events.b]\ntitle = "B"\ndate = 2024-07-03T11:00:00\ntimezone = "Asia/Baku"\n'
+    )

@@ -144,3 +144,35 @@ def test_the_table_shown_is_what_cica_prints() -> None:
     # tests/test_table.py checks the golden against cica at 80 columns.
     golden = ROOT / "tests" / "golden" / "upcoming-2024-06-27-80.txt"
     assert shown == golden.read_text(encoding="utf-8")
+
+
+def test_the_calendar_file_example_gives_the_dates_its_comments_state(
+    cica: Callable[..., Result], tmp_path: Path
+) -> None:
+    """Issue 10: the rules are stated with worked examples; the example calendar is one."""
+    [example] = re.findall(
+        r"```toml\n(.*?)```", _section(README.read_text("utf-8"), "The calendar file"), re.S
+    )
+    path = tmp_path / "events.toml"
+    path.write_text(example, encoding="utf-8")
+    doc = json.loads(cica("upcoming", "--all", "--json", "-c", str(path), "--as-of",
+                          "2024-06-01").out)  # fmt: skip
+    items = {i["id"]: (i["start"], i["end"]) for i in doc["items"]}
+    assert items["env-outcome-silence"] == ("2024-06-27", "2024-07-11")
+    assert items["env-ministerial-2024"] == ("2024-08-28", "2024-08-30")
+    assert items["briefing-paper"] == ("2024-10-28", "2024-10-28")
+    assert items["weekly-call"][0] == "2024-07-02T10:00:00+04:00"
+    # ... and what `cica show` prints for the paper with `country = "AZ"`, as the README shows.
+    text = README.read_text("utf-8")
+    [shown] = re.findall(r"\$ cica show briefing-paper\n(.*?)```", text, re.S)
+    path.write_text(
+        example.replace('tags = ["briefing"]', 'tags = ["briefing"]\ncountry = "AZ"'), "utf-8"
+    )
+    out = cica("show", "briefing-paper", "-c", str(path)).out
+    for line in shown.strip().splitlines():
+        assert line in out
+    warning = re.search(r"\nevents\.toml:54: (events\.baku-ministerial-2024\.date: warning: .*)\n",
+                        text)  # fmt: skip
+    assert warning is not None
+    shipped = cica("validate", "-c", str(SHIPPED))
+    assert f"{SHIPPED}:54: {warning.group(1)}" in shipped.err

@@ -114,6 +114,7 @@ BAD_RULES = [
     ("FREQ=DAILY;UNTIL=2024", "UNTIL=2024 should be a day (20241231)"),
     ("FREQ=DAILY;INTERVAL=x", "INTERVAL=X should be a whole number"),
     ("FREQ=DAILY;COUNT=2;COUNT=3", "COUNT is given twice"),
+    ("FREQ=DAILY;COUNT=99999999999", "COUNT=99999999999 is too large (at most 999999999)"),
     ("FREQ=MONTHLY;BYDAY=MO,1TU", "give either plain weekdays or numbered ones"),
 ]
 
@@ -221,6 +222,21 @@ def test_is_occurrence_is_dateutils_answer(repeat: str, day: dt.date) -> None:
 
 def test_parts_are_read_whatever_the_case_and_prefix() -> None:
     assert parts_of("rrule:freq=weekly;byday=mo,tu") == {"FREQ": "WEEKLY", "BYDAY": "MO,TU"}
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [" freq = daily ; until = 20240705t060000z ", "RRULE:FREQ=DAILY;UNTIL=20240705T060000z"],
+)
+def test_spaces_and_lower_case_mean_what_they_say(
+    repeat: str, cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(one_event(repeat))
+    shown = cica("upcoming", "-c", str(path), "--as-of", "2024-06-30", "--within", "30d", "--json")
+    assert shown.code == 0, shown.err
+    assert len(json.loads(shown.out)["items"]) == 5
+    exported = cica("export", "-c", str(path), "-o", "-").out
+    assert "RRULE:FREQ=DAILY;UNTIL=20240705T060000Z\r\n" in exported
 
 
 # --------------------------------------------------------------------------------------------

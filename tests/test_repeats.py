@@ -133,10 +133,10 @@ def test_occurrences_are_dateutils(repeat: str, start: dt.date, days: int, span:
 def test_which_rules_are_plain() -> None:
     assert _plain("FREQ=WEEKLY;INTERVAL=2;COUNT=12") is not None
     assert _plain("RRULE:freq=monthly;until=20261231T000000Z") is not None
+    assert _plain("FREQ=WEEKLY; COUNT=3") == _plain("FREQ=WEEKLY;COUNT=3")  # spaces mean nothing
     for rule in (
         "FREQ=YEARLY;COUNT=3;BYMONTH=2",  # BY* parts: dateutil
         "FREQ=WEEKLY;COUNT=3;COUNT=4",
-        "FREQ=WEEKLY; COUNT=3",
         "FREQ=HOURLY;COUNT=3",
         "FREQ=WEEKLY;COUNT=2;UNTIL=20250101",
         "FREQ=WEEKLY;INTERVAL=0",

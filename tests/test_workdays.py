@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +21,10 @@ from cica_cli.core.workdays import (
     work_calendar,
 )
 from cica_cli.errors import CalendarDataError
+
+from .conftest import SHIPPED, Result
+
+Cica = Callable[..., Result]
 
 NOV_11 = dt.date(2024, 11, 11)
 
@@ -157,3 +164,145 @@ def test_workdays_are_whole_days() -> None:
     with pytest.raises(CalendarDataError) as err:
         loads(text.encode(), "c.toml")
     assert "calendar.workdays: workdays are whole days: write 2024-05-04" in str(err.value)
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+_BAKU_CAL = """\
+[calendar]
+timezone = "Asia/Almaty"
+country = "KZ"
+
+[events.baku]
+title = "Ministerial Council"
+date = 2024-11-12
+timezone = "Asia/Baku"
+country = "AZ"
+
+[events.paper]
+title = "Briefing paper"
+kind = "deadline"
+date = "baku - 10 working days"
+country = "AZ"
+
+[events.kz-paper]
+title = "Briefing paper (Astana)"
+kind = "deadline"
+date = "baku - 10 working days"
+
+[events.silence]
+title = "Silence procedure"
+kind = "procedure"
+start = 2024-05-01
+end = 2024-05-09
+"""
+
+
+def test_show_says_which_days_an_offset_skipped_and_why(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(_BAKU_CAL.replace("2024-11-12", "2024-11-11"))
+    shown = cica("show", "paper", "-c", str(path), "--as-of", "2024-10-01")
+    assert shown.code == 0, shown.err
+    assert "baku - 10 working days  ->  2024-10-25" in shown.out
+    assert "date working days  AZ: skipped Fri 8 Nov 2024, Victory Day (AZ)" in shown.out
+    doc = json.loads(cica("show", "paper", "-c", str(path), "--json").out)
+    assert doc["country"] == "AZ"
+    assert doc["working_days"] == [
+        {
+            "field": "date",
+            "country": "AZ",
+            "skipped": [{"date": "2024-11-08", "why": "Victory Day (AZ)"}],
+            "counted": [],
+        }
+    ]
+    kz = cica("show", "kz-paper", "-c", str(path), "--as-of", "2024-10-01")
+    assert "date working days  KZ: no holiday in between" in kz.out
+    assert "2024-10-28" in kz.out
+
+
+def test_validate_warns_about_days_off_and_strict_makes_them_fatal(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(_BAKU_CAL.replace("2024-11-12", "2024-11-09"))
+    result = cica("validate", "-c", str(path))
+    assert result.code == 0
+    assert result.out == f"OK: 4 events (2 computed) in {path}; 1 warning\n"
+    assert result.err == (
+        f"{path}:7: events.baku.date: warning: falls on a day off: Sat 9 Nov 2024, "
+        "National Flag Day (AZ)\n"
+    )
+    strict = cica("validate", "--strict", "-c", str(path))
+    assert strict.code == 65
+    assert strict.out == ""
+    assert result.err.strip() in strict.err
+    # The procedure over 1-9 May is not checked (procedures run over holidays);
+    # 12 and 13 November were days off in Azerbaijan too (moved for COP29); Thursday 14th not.
+    busy = write_calendar(_BAKU_CAL.replace("2024-11-12", "2024-11-14"))
+    clean = cica("validate", "--strict", "-c", str(busy))
+    assert (clean.code, clean.err) == (0, "")
+    assert clean.out == f"OK: 4 events (2 computed) in {busy}\n"
+
+
+def test_validate_checks_every_day_of_a_conference_and_the_calendars_holidays(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    path = write_calendar(
+        '[calendar]\ntimezone = "Asia/Almaty"\nholidays = [2024-08-29]\n'
+        '[events.conf]\ntitle = "Conference"\nkind = "conference"\n'
+        'start = 2024-08-28\nduration = "4 days"\n'
+        '[events.call]\ntitle = "Call"\ndate = 2024-07-01T10:00:00\n'
+        'repeat = "FREQ=DAILY;COUNT=7"\n'
+    )
+    result = cica("validate", "-c", str(path))
+    assert result.code == 0
+    assert result.err.splitlines() == [
+        f"{path}:7: events.conf.start: warning: falls on a day off: Thu 29 Aug 2024, "
+        "holiday (calendar); Sat 31 Aug 2024, Saturday",
+        f"{path}:11: events.call.date: warning: falls on a day off: Sat 6 Jul 2024, Saturday; "
+        "Sun 7 Jul 2024, Sunday",
+    ]
+
+
+def test_validate_on_the_shipped_calendar_finds_what_its_comment_says(cica: Cica) -> None:
+    result = cica("validate", "-c", str(SHIPPED))
+    assert result.code == 0
+    flagged = [line.split(": ")[1] for line in result.err.splitlines()]
+    assert flagged == [
+        "events.baku-ministerial-2024.date",
+        "events.cbm-modalities-consensus.date",
+        "events.baku-outcome-documents.date",
+    ]
+    assert all("Mon 11 Nov 2024, National Flag Day (observed) (AZ)" in line for line in
+               result.err.splitlines())  # fmt: skip
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert "11 November\n# 2024 was a public holiday in Azerbaijan (National Flag Day" in text
+    assert 'country = "KZ"' in text and text.count('country = "AZ"') == 3
+
+
+def test_within_working_days_counts_the_calendars_country(
+    cica: Cica, write_calendar: Callable[[str], Path]
+) -> None:
+    text = _BAKU_CAL.replace('country = "KZ"', 'country = "AZ"', 1)
+    path = write_calendar(text)
+    # From Mon 4 Nov, 4 working days in Azerbaijan end on Thu 14 Nov (Victory Day on the 8th,
+    # days off 11-13 November): the Ministerial of the 12th is inside; with Monday-to-Friday
+    # counting they end on Fri 8 Nov, and it is not.
+    args = ("upcoming", "-c", str(path), "--as-of", "2024-11-04", "--json", "--within", "4wd")
+    azerbaijan = {i["id"] for i in json.loads(cica(*args).out)["items"]}
+    plain = {
+        i["id"]
+        for i in json.loads(cica(*args[:2], str(write_calendar(_BAKU_CAL.replace(
+            'country = "KZ"\n', "", 1))), *args[3:]).out)["items"]
+    }  # fmt: skip
+    assert "baku" in azerbaijan and "baku" not in plain
+
+
+def test_a_bad_country_is_reported_even_in_an_event_with_other_problems() -> None:
+    text = _CAL.format(calendar="", baku='country = "Azerbaijan"\ntitel = "typo"', paper="")
+    with pytest.raises(CalendarDataError) as err:
+        loads(text.encode(), "c.toml")
+    lines = [str(p) for p in err.value.problems]
+    assert any("events.baku.titel: unknown field" in line for line in lines)
+    assert any("events.baku.country: country 'Azerbaijan': write an ISO 3166" in line
+               for line in lines)  # fmt: skip

@@ -2,7 +2,7 @@
 
 Each module declares its command as data (``COMMAND``, see ``_options``) and does it (``run``);
 ``_typer`` makes the Typer command from that declaration and ``_fast`` runs plain command lines
-without Typer. Modules not yet declared that way expose ``register(app)`` instead.
+without Typer.
 """
 
 #: command name -> its module in this package, in the order ``cica --help`` lists them. A

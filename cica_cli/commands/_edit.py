@@ -126,7 +126,8 @@ def finish_edit(
             "nothing was written. Please report this with the layout of the file"
         )
     diff = diff_schedules(editing.schedule, after)
-    if not dry_run:
+    unchanged = data == editing.data  # e.g. moved to where it is: the file is left alone
+    if not dry_run and not unchanged:
         from ..atomic import write_atomic
 
         write_atomic(editing.path, data)
@@ -141,7 +142,13 @@ def finish_edit(
         report = diff_text(diff)
         if report:
             write_out(report)
-    say(f"{done(diff)}; {'dry run: nothing written' if dry_run else f'wrote {editing.path}'}")
+    if dry_run:
+        outcome = "dry run: nothing written"
+    elif unchanged:
+        outcome = f"nothing to change in {editing.path}"
+    else:
+        outcome = f"wrote {editing.path}"
+    say(f"{done(diff)}; {outcome}")
     return diff
 
 

@@ -1,6 +1,6 @@
 """What commands share at run time: the clock, the consoles, opening the calendar. No Typer here.
 
-With ``_common`` (which adds the Typer options), this is the only place besides ``cli`` that
+With the command modules, this is the only place besides ``cli`` that
 reads the environment, the working directory and the clock; the core receives them as arguments.
 Keeping Typer out lets ``_fast`` run ``cica next`` and ``cica upcoming`` without importing it.
 """
@@ -91,7 +91,16 @@ def clock(as_of: str | None, zone: dt.tzinfo) -> dt.datetime:
         ) from err
     if not in_range(moment):
         raise UsageError(f"--as-of: {text} is out of range: {RANGE_TEXT}")
-    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+    from ..core.zones import gap_problem, localize
+
+    if len(text) == 10:  # the day's first moment, even when its midnight is in a gap (Santiago)
+        return localize(moment.replace(tzinfo=None), zone)
+    if moment.tzinfo:
+        return moment.astimezone(zone)
+    gap = gap_problem(moment, zone, str(zone))
+    if gap is not None:
+        raise UsageError(f"--as-of: {gap}")
+    return moment.replace(tzinfo=zone)  # a time that occurs twice: the first
 
 
 def kinds(values: Iterable[str]) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
@@ -50,12 +50,18 @@ def info(param: Param) -> Any:
     return typer.Option(default, *param.names, **_keywords(param))
 
 
-def annotated(param: Param) -> Any:
-    """``Annotated[type, typer.Option(...)]`` for a function written for Typer (the default is
-    the parameter's own, which must be ``param.default``)."""
-    if not param.is_option:
-        return Annotated[annotation(param), typer.Argument(**_keywords(param))]
-    return Annotated[annotation(param), typer.Option(*param.names, **_keywords(param))]
+def verbatim_examples(epilog: str | None) -> str | None:
+    """``epilog`` for Click: paragraphs of indented lines (examples) are kept as written
+    (Click's ``\\b`` marker); prose paragraphs are wrapped to the terminal, once."""
+    if not epilog:
+        return epilog
+    import textwrap
+
+    paragraphs = epilog.strip("\n").split("\n\n")
+    return "\n\n".join(
+        f"\b\n{textwrap.dedent(p)}" if any(line.startswith(" ") for line in p.splitlines()) else p
+        for p in paragraphs
+    )
 
 
 def add_command(app: typer.Typer, command: Command, run: Callable[..., None]) -> None:

@@ -9,16 +9,18 @@ from ._options import CALENDAR, DRY_RUN, EVENT_ID, JSON, Command, Param
 _EPILOG = """\
 Examples:
 
-  cica add briefing-paper --title "Briefing paper to the Minister" --kind deadline \\
-      --date "baku-ministerial-2024 - 10 working days" --tag briefing
+  cica add briefing-paper --title "Briefing paper to the Minister" \\
+      --kind deadline --date "baku-ministerial-2024 - 10 working days" \\
+      --tag briefing
 
-  cica add env-prep-call --title "Preparatory call" --date 2024-08-20T10:00 --kind meeting
+  cica add env-prep-call --title "Preparatory call" --date 2024-08-20T10:00 \\
+      --kind meeting
 
   cica add cbm-review --title "CBM review" --kind procedure \\
       --start "soc-astana-2024-06 + 1 week" --duration "10 working days"
 
-  cica add summit --title "Summit" --kind conference --start 2024-10-01 --end 2024-10-03 \\
-      --location "Baku, Azerbaijan" --dry-run
+  cica add summit --title "Summit" --kind conference --start 2024-10-01 \\
+      --end 2024-10-03 --location "Baku, Azerbaijan" --dry-run
 
 Dates are a date (2024-08-20), a date-time (2024-08-20T10:00) or an expression
 ("<id>", "<id>.end + 2 weeks", "<id> - 10 working days"). The new table goes at the end of the

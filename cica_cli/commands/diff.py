@@ -18,7 +18,8 @@ from ._options import CALENDAR, JSON, Command, Param
 _EPILOG = """\
 Examples:
 
-  cica diff                       # the committed calendar (HEAD) against the working file
+  cica diff                       # the committed calendar (HEAD) against the
+                                  # working file
 
   cica diff HEAD~3                # three commits ago against the working file
 

@@ -12,7 +12,8 @@ COMMAND = Command(
     epilog="""\
 Examples:
 
-  cica done cbm-modalities-consensus    # writes status = "done"; `upcoming` shows it as done
+  cica done cbm-modalities-consensus    # writes status = "done"; `upcoming`
+                                        # shows it as done
 
   cica done briefing-paper --dry-run    # show the change; write nothing
 

@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 _EPILOG = """\
 Examples:
 
-  cica export                                  # one file to import: ./CICA-2024.ics
+  cica export                       # one file to import: ./CICA-2024.ics
 
-  cica export -o - --kind deadline | grep -c BEGIN:VEVENT   # stdout into another tool
+  cica export -o - --kind deadline | grep -c BEGIN:VEVENT  # into another tool
 
-  cica export -o /var/www/cal/cica.ics --from today   # a feed: re-run from cron or CI and
-                                                      # subscribe to https://HOST/cal/cica.ics
+  cica export -o /var/www/cal/cica.ics --from today   # a feed: re-run from
+                   # cron or CI and subscribe to https://HOST/cal/cica.ics
 
 Re-exporting an unchanged calendar gives the same bytes (stamps come from SOURCE_DATE_EPOCH,
 else from the calendar file's modification time), and leaves the file (and its mtime) untouched.

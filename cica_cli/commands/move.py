@@ -14,16 +14,16 @@ if TYPE_CHECKING:
 _EPILOG = """\
 Examples:
 
-  cica move soc-astana-2024-06 2024-07-04      # the SOC to Thu 4 July; the silence procedure
-                                               # computed from it moves too (shown)
+  cica move soc-astana-2024-06 2024-07-04     # the SOC to Thu 4 July; the
+                        # silence procedure computed from it moves too (shown)
 
-  cica move weekly-call 2024-07-09T15:00       # a new day and time
+  cica move weekly-call 2024-07-09T15:00      # a new day and time
 
-  cica move briefing-paper +2 working days     # or +1w, -3 days, +1 month, +2h
+  cica move briefing-paper +2 working days    # or +1w, -3 days, +1 month, +2h
 
-  cica move env-outcome-silence +1d --detach   # a computed event: fix its date instead
+  cica move env-outcome-silence +1d --detach  # a computed event: fix its date
 
-  cica move soc-astana-2024-06 +1w --dry-run   # show what would move; write nothing
+  cica move soc-astana-2024-06 +1w --dry-run  # what would move; write nothing
 
 Only the typed value changes (one line for a one-day item); a span moves whole. Exit 65 and
 nothing written if the move would break the calendar or the event is computed (without

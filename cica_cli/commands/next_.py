@@ -13,7 +13,7 @@ COMMAND = Command(
     epilog="""\
 Examples:
 
-  cica next --as-of 2024-07-12     # Environmental conference - in 47 days (Wed 28 Aug 2024)
+  cica next --as-of 2024-07-12    # TITLE - in 47 days (Wed 28 Aug 2024)
 
   PS1='$(cica next 2>/dev/null) \\$ '   # in a bash prompt
 """,

@@ -12,12 +12,14 @@ from ._options import AS_OF, CALENDAR, Command, Param, flag
 _EPILOG = """\
 Examples:
 
-  cica remind --to desk@example.org --from cica@example.org --dry-run --as-of 2024-07-04
+  cica remind --to desk@example.org --from cica@example.org \\
+      --dry-run --as-of 2024-07-04
 
-  CICA_SMTP_PASSWORD=... cica remind --to desk@example.org --from cica@example.org \\
-      --smtp-host smtp.example.org --smtp-user cica     # STARTTLS on port 587
+  CICA_SMTP_PASSWORD=... cica remind --to desk@example.org \\
+      --from cica@example.org --smtp-host smtp.example.org \\
+      --smtp-user cica     # STARTTLS on port 587
 
-  cica remind          # everything from ~/.config/cica/config.toml (see README), from cron
+  cica remind      # from cron: all from ~/.config/cica/config.toml (README)
 
 Exit codes: 0 all due reminders sent (or none due); 75 some not sent for a temporary reason
 (server down, 4xx, lock held), retried next run; 65 bad calendar data or a recipient rejected

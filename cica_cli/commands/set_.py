@@ -26,13 +26,13 @@ Examples:
 
   cica set baku-ministerial-2024 location "Baku Congress Center, Azerbaijan"
 
-  cica set briefing-paper tags "briefing, minister"     # a list: comma-separated
+  cica set briefing-paper tags "briefing, minister"  # a list: comma-separated
 
-  cica set briefing-paper remind "14 days, 2 days"      # its own lead times
+  cica set briefing-paper remind "14 days, 2 days"   # its own lead times
 
-  cica set briefing-paper remind none                   # no reminders at all
+  cica set briefing-paper remind none                # no reminders at all
 
-  cica set briefing-paper remind ""                     # back to the calendar's default
+  cica set briefing-paper remind ""      # back to the calendar's default
 
   cica set soc-astana-2024-06 kind conference
 

@@ -11,7 +11,8 @@ from ._runtime import clock, display_zone, open_calendar
 _EPILOG = """\
 Examples:
 
-  cica show env-outcome-silence   # its dates, how they were computed, what depends on it
+  cica show env-outcome-silence   # its dates, how they were computed, and
+                                  # what depends on it
 
   cica show baku-ministerial-2024 --json
 """
@@ -27,7 +28,8 @@ def run(
     import json
 
     from ..core.agenda import make_item
-    from ..views.text import _dependents_closure, event_details, item_dict
+    from ..core.schedule import working_day_counts
+    from ..views.text import _dependents_closure, event_details, item_dict, working_days_dict
     from ._runtime import stdout_console, write_out
 
     schedule = open_calendar(calendar).schedule
@@ -49,6 +51,8 @@ def run(
             description=event.event.description,
             computed={k: v for k, v in event.computed.items()},
             used_by=_dependents_closure(schedule, event.id),
+            country=event.country,
+            working_days=working_days_dict(working_day_counts(schedule, event)),
             remind=list(
                 event.event.remind if event.event.remind is not None else schedule.settings.remind
             ),

@@ -10,7 +10,7 @@ from ._runtime import clock, day_range, display_zone, kinds, open_calendar
 _EPILOG = """\
 Examples:
 
-  cica timeline --as-of 2024-07-01                  # the whole calendar, a line for 1 July
+  cica timeline --as-of 2024-07-01   # the whole calendar, a line for 1 July
 
   cica timeline --from 2024-06-01 --to 2024-12-31 --svg cica-2024.svg
 """

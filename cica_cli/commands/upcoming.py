@@ -37,11 +37,11 @@ COMMAND = Command(
     epilog="""\
 Examples:
 
-  cica upcoming --as-of 2024-06-27            # the CICA calendar on the day of the SOC
+  cica upcoming --as-of 2024-06-27             # the CICA calendar, SOC day
 
-  cica upcoming --within 6w --kind deadline   # deadlines in the next six weeks
+  cica upcoming --within 6w --kind deadline    # deadlines in the next 6 weeks
 
-  cica upcoming --json | jq '.items[].title'  # for scripts (schema in README)
+  cica upcoming --json | jq '.items[].title'   # for scripts (schema: README)
 """,
     fast=True,
 )

@@ -71,7 +71,10 @@ def make_item(event: Resolved, start: Point, end: Point, as_of: dt.datetime) -> 
     else:
         finished = end_day < today or (isinstance(end, dt.datetime) and end < as_of)
         if finished:
-            status = "overdue" if event.event.kind == "deadline" else "past"
+            # One rule, for every view: a deadline is overdue for OVERDUE_WINDOW_DAYS after its
+            # day, then past like anything else.
+            late = (today - end_day).days <= OVERDUE_WINDOW_DAYS
+            status = "overdue" if event.event.kind == "deadline" and late else "past"
         elif start_day > today:
             status = "upcoming"
         elif start_day == end_day == today:
@@ -118,7 +121,10 @@ def build_agenda(
     has passed. ``within`` keeps items starting no later than ``as_of + within``.
     """
     today = as_of.date()
-    horizon = apply_offset(today, within, schedule.holidays) if within is not None else None
+    horizon = None
+    if within is not None:  # "--within 10wd" counts the calendar's working days (its country's)
+        days = schedule.work_calendar() if within.working_days else schedule.holidays
+        horizon = apply_offset(today, within, days)
     assert horizon is None or not isinstance(horizon, dt.datetime)
     kind_set, tag_set = frozenset(kinds), frozenset(tags)
     zone = as_of.tzinfo
@@ -149,7 +155,7 @@ def _still_relevant(item: Item) -> bool:
     if item.status in PENDING:
         return True
     if item.status == "overdue":
-        return -item.days_until_end <= OVERDUE_WINDOW_DAYS
+        return True  # for OVERDUE_WINDOW_DAYS after its day (make_item's rule)
     if item.status in ("done", "cancelled"):
         return item.days_until_end >= 0
     return False

@@ -35,7 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 
-try:  # what hashlib offers as blake2b, without hashlib's import of OpenSSL (3 ms: a tenth of a hit)
+# What hashlib offers as blake2b, without hashlib's import of OpenSSL: `import hashlib` took
+# 3-5 ms (its _hashlib), `import _blake2` 0.3-0.5 ms (python -X importtime, re-measured for
+# issue 12), against about 45 ms for a whole warm `cica next`. Kept: that is measurable.
+try:
     from _blake2 import blake2b as _blake2b
 except ImportError:  # an interpreter built without it
     from hashlib import blake2b as _blake2b
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
     from .dates import Point
 
 #: Bump when the layout below changes.
-FORMAT = 3
+FORMAT = 4
 #: Packages whose behaviour the schedule depends on (found without importing them).
 _DEPENDENCIES = ("pydantic_core", "dateutil", "tzdata", "toml_rs", "holidays")
 
@@ -159,7 +162,8 @@ def _write(entry: Path, key: str, schedule: Schedule) -> None:
             raise
 
 
-# The layout: {"settings": {...}, "events": [[id, [the fields of model.Event, in order], zone,
+# The layout: {"event_fields": model.Event's field names, in order (a lookup whose names differ
+# is a miss), "settings": {...}, "events": [[id, [the fields of model.Event, in order], zone,
 # start, end, computed, depends_on, country], ...], "dependents": {id: (ids)}}, tuples staying
 # tuples. A resolved point is a date "2024-06-27" or a wall-clock date-time in the event's zone
 # ["2024-06-27T10:00:00", fold]; a raw `date`, `start` or `end` keeps its TOML type: a string
@@ -195,7 +199,12 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
         for r in schedule.events.values()
     ]
     dependents = {k: v for k, v in schedule.dependents.items() if v}
-    return {"settings": settings, "events": events, "dependents": dependents}
+    return {
+        "event_fields": _EVENT_FIELDS,
+        "settings": settings,
+        "events": events,
+        "dependents": dependents,
+    }
 
 
 def _encode_event(event: Event) -> list[Any]:
@@ -219,6 +228,10 @@ def _encode_point(point: Point, zone_name: str) -> str | list[Any]:
 
 
 def _decode(doc: dict[str, Any]) -> Schedule:
+    if doc["event_fields"] != _EVENT_FIELDS:
+        # Written when ``Event`` had other fields, or the same in another order: reading its
+        # rows by position would put values in the wrong fields. A miss, never a misread.
+        raise _Uncacheable("the event fields changed")
     s = doc["settings"]
     settings = CalendarSettings(
         name=s["name"],

@@ -71,6 +71,11 @@ class _SourceMap:
         return None
 
 
+def line_finder(text: str) -> Callable[[tuple[str, ...]], int | None]:
+    """``line_of(("events", id, field))``: the line of a key in ``text`` (or of its table)."""
+    return _SourceMap(text).line_of
+
+
 class LoadedCalendar(NamedTuple):
     """A calendar file read and resolved."""
 
@@ -232,7 +237,7 @@ def _safe(table: dict[str, Any]) -> dict[str, Any]:
 
 
 #: Event fields by the TOML type they hold, for ``_partial_event``.
-_TEXT_FIELDS = ("duration", "timezone", "repeat")
+_TEXT_FIELDS = ("duration", "timezone", "repeat", "country")
 _DATE_FIELDS = ("date", "start", "end")
 
 

@@ -2,9 +2,17 @@
 
 These are what the rest of cica reads, whether a table was just checked by ``schema`` (which
 holds the rules: types, required fields, allowed values, no unknown fields) or read back from
-the cache. They are NamedTuples, so that reading them needs neither pydantic nor dataclasses.
-What needs the rest of the calendar (date expressions, references, time-zone names, offsets) is
-checked by ``schedule``.
+the cache. What needs the rest of the calendar (date expressions, references, time-zone names,
+offsets) is checked by ``schedule``.
+
+One record idiom: cica's domain records, here and wherever the calendar and what is computed
+from it travel (``schedule.Resolved``, ``agenda.Item``, ``leads.Lead``, the reminders of
+``remind.due``...), are NamedTuples, because they are values: immutable, compared and
+hashed by content, and made positionally from what the validator or the cache hands over,
+with nothing to import beyond ``typing``. The cache stores ``Event``'s rows by position, so it
+also stores the field names and treats other names or another order as a miss (``cache``).
+Dataclasses are for what is not such a value: settings read from the environment
+(``remind.settings``) and state that a run builds up as it goes (``remind.run``).
 """
 
 from __future__ import annotations

@@ -104,8 +104,10 @@ def check_text(repeat: str) -> dict[str, str]:
     for name in ("COUNT", "INTERVAL"):
         if name in parts:
             value = parts[name]
-            if not value.isdigit() or len(value) > 9:
+            if not value.isdigit():
                 raise RuleError(f"{name}={value} should be a whole number such as 10")
+            if len(value) > 9:
+                raise RuleError(f"{name}={value} is too large (at most 999999999)")
             if int(value) == 0:
                 raise RuleError(
                     "COUNT=0 yields no occurrence"

@@ -456,16 +456,22 @@ def _parse_rule(repeat: str) -> rrule | rruleset:
     return rrulestr(_rule_text(repeat), dtstart=dt.datetime(2000, 1, 1))
 
 
+@lru_cache(maxsize=1024)
 def _rule_text(repeat: str, keep_utc: bool = False) -> str:
+    """``repeat`` as dateutil and ``_rule_parts`` read it: no ``RRULE:``, each part's name and
+    value stripped and upper-case (`` freq = daily `` is ``FREQ=DAILY``, as ``check_text`` reads
+    it), and, unless ``keep_utc``, UNTIL without its ``Z`` (dateutil wants a naive UNTIL here;
+    ``build_rule`` sets the real bound, ``_limit``)."""
     text = repeat.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     if "DTSTART" in text.upper() or "\n" in text:
         raise ValueError("give only the RRULE value, e.g. 'FREQ=YEARLY;COUNT=3'")
-    if "UNTIL=" in text.upper() and not keep_utc:
-        # dateutil wants a naive UNTIL here; build_rule sets the real bound (``_limit``).
-        text = ";".join(
-            p[:-1] if p.upper().startswith("UNTIL=") and p.endswith("Z") else p
-            for p in text.split(";")
-        )
-    return text
+    parts = []
+    for part in text.split(";"):
+        name, eq, value = part.partition("=")
+        name, value = name.strip().upper(), value.strip().upper()
+        if name == "UNTIL" and value.endswith("Z") and not keep_utc:
+            value = value[:-1]
+        parts.append(f"{name}{eq}{value}")
+    return ";".join(parts)

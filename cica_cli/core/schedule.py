@@ -29,7 +29,7 @@ from .leads import LeadError, parse_lead
 from .model import Calendar, CalendarSettings, Event
 from .repeats import check_occurrences, check_rule, first_start, starts_between
 from .suggest import Suggester
-from .workdays import UnknownCountryError, WorkCalendar, check_country, work_calendar
+from .workdays import DayNote, UnknownCountryError, WorkCalendar, check_country, work_calendar
 from .zones import UnknownZoneError, gap_problem, get_zone, localize
 
 #: Fields that can hold a date expression, in the order they are evaluated.
@@ -427,6 +427,10 @@ def _value(
     return point
 
 
+#: The longest a repeating event's occurrence may last (end minus start).
+_LONGEST_REPEATING = dt.timedelta(days=366)
+
+
 def _evaluate(
     p: _Parsed,
     done: Mapping[str, Resolved],
@@ -459,6 +463,14 @@ def _evaluate(
         raise _FieldProblem("end", "start and end must both be whole days or both be date-times")
     if end < start:
         raise _FieldProblem("end", f"ends ({end}) before it starts ({start})")
+    if ev.repeat is not None and end - start > _LONGEST_REPEATING:
+        # Occurrences that long overlap by the hundred (a daily rule on a 900-year span made
+        # 340 000 rows of `upcoming --all`).
+        raise _FieldProblem(
+            "end" if ev.end is not None else "duration",
+            f"a repeating event lasts at most a year ({_LONGEST_REPEATING.days} days from "
+            f"start to end); this one lasts from {start} to {end}",
+        )
     if ev.repeat is not None:
         problems = check_occurrences(ev.repeat, start, ev.except_)
         if problems:
@@ -500,3 +512,50 @@ def _span_end(start: Point, duration: Offset, days: WorkCalendar) -> Point:
     if after <= start:
         raise _FieldProblem("duration", f"'{duration.text}': a whole-day span lasts at least a day")
     return after - dt.timedelta(days=1)
+
+
+class WorkingDayCount(NamedTuple):
+    """How one field's working days were counted: the days it skipped and counted specially."""
+
+    field: str
+    country: str | None
+    notes: list[DayNote]
+
+
+def working_day_counts(schedule: Schedule, event: Resolved) -> list[WorkingDayCount]:
+    """For each date of ``event`` computed with working days, what the count passed over
+    (holidays skipped, working Saturdays counted), for ``cica show``. Loads the holiday data
+    only when there is such a field and a country."""
+    ev = event.event
+    counts: list[WorkingDayCount] = []
+    days: WorkCalendar | None = None
+    for name in DATE_FIELDS:
+        text = getattr(ev, name)
+        if not isinstance(text, str):
+            continue
+        expr = parse_expression(text)
+        if expr.offset is None or not expr.offset.working_days or expr.ref is None:
+            continue
+        target = schedule.events.get(expr.ref)
+        if target is None:
+            continue
+        base = target.end if expr.edge == "end" else target.start
+        days = days or schedule.work_calendar(event.country)
+        counts.append(
+            WorkingDayCount(
+                name,
+                event.country,
+                days.notes(date_of(base, target.zone), expr.offset.working_days),
+            )
+        )
+    if ev.duration is not None and ev.end is None:
+        duration = parse_offset(ev.duration)
+        if duration.working_days:
+            days = days or schedule.work_calendar(event.country)
+            first = date_of(event.start, event.zone)
+            if not isinstance(event.start, dt.datetime):
+                first -= dt.timedelta(days=1)  # a whole-day span counts its first day
+            counts.append(
+                WorkingDayCount("end", event.country, days.notes(first, duration.working_days))
+            )
+    return counts

@@ -1,8 +1,7 @@
 """An ``ics`` component turned into cica's line tree, memoising what ics recomputes per event.
 
-``ics_export`` builds each event with ``ics``; this module reads the result without ics's slow
+``ical.export`` builds each event with ``ics``; this module reads the result without ics's slow
 paths (its text round trip, and arrow's formatting of the same stamps and days for every event).
-It never imports ``ics``: the classes it needs come in ``_Memo.ics``, from ``ics_export``.
 """
 
 from __future__ import annotations
@@ -11,6 +10,9 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
+
+from ics.grammar.parse import ContentLine
+from ics.utils import arrow_to_iso, get_arrow
 
 from .conform import _conform, _conform_props, _Node, _parse, _prop_name
 from .revisions import Revision
@@ -27,8 +29,7 @@ class _Memo:
     writes for the same values, kept as read.
     """
 
-    def __init__(self, ics: Any) -> None:
-        self.ics = ics  # ics_export._Ics: the parts of ics used per event
+    def __init__(self) -> None:
         self.arrows: dict[tuple[Any, ...], Any] = {}
         #: what a memoised serializer wrote, read: its lines and their names
         self.lines: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
@@ -45,7 +46,7 @@ class _Memo:
         key = (type(value), value, getattr(value, "tzinfo", None), getattr(value, "fold", 0))
         found = self.arrows.get(key)
         if found is None:
-            found = self.arrows[key] = self.ics.get_arrow(value)
+            found = self.arrows[key] = get_arrow(value)
         return found
 
     def last_modified(self, moment: dt.datetime) -> str:
@@ -53,7 +54,7 @@ class _Memo:
         instant = moment.astimezone(UTC)
         line = self.stamps.get(instant)
         if line is None:
-            iso = self.ics.arrow_to_iso(self.ics.get_arrow(instant))
+            iso = arrow_to_iso(get_arrow(instant))
             line = self.stamps[instant] = f"LAST-MODIFIED:{iso}"
         return line
 
@@ -170,7 +171,6 @@ _SUSPECT = frozenset({"", "B", "b", "E", "e"})  # how an empty, BEGIN: or END: l
 def _read(items: Any, memo: _Memo, props: list[str], names: list[str]) -> bool:
     """Append each of ics's content lines to ``props`` and its name to ``names``; False if one
     would not read back as itself (the caller then takes the text round trip)."""
-    ContentLine = memo.ics.ContentLine
     for item in items:
         if type(item) is ContentLine and not item.params and type(item.value) is str:
             line = f"{item.name}:{item.value}"  # what ContentLine.__str__ gives, without a loop

@@ -21,6 +21,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import ics
+from ics.alarm import DisplayAlarm
+from ics.grammar.parse import ContentLine
+from ics.utils import escape_string, get_arrow
+
 from .. import __version__
 from ..core.dates import date_of
 from ..core.schedule import Resolved, Schedule
@@ -312,10 +317,6 @@ def _build(
     (which excludes both) decides its revision against ``before``, and only the two revision
     lines are rewritten when the revision is not the draft's.
     """
-    import ics
-    from ics.grammar.parse import ContentLine
-    from ics.utils import get_arrow
-
     settings = schedule.settings
     cal = ics.Calendar(creator=_prodid())
     cal.scale = "GREGORIAN"
@@ -341,7 +342,7 @@ def _build(
     before = memory.revisions
     draft = Revision(0, stamp)
     instant = get_arrow(stamp)  # converted once, not twice per event
-    memo = _Memo(_Ics())
+    memo = _Memo()
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
@@ -368,7 +369,6 @@ def _event(
     memo: _Memo,
 ) -> Any:
     """The event as an ``ics.Event``, drafted as new: SEQUENCE 0, LAST-MODIFIED ``stamp``."""
-    ics = memo.ics
     e = event.event
     title = _text(e.title)
     item = ics.Event(
@@ -401,11 +401,11 @@ def _event(
     if url:
         extra.append(("URL", {}, url))
     for prop, params, value in extra:
-        item.extra.append(ics.ContentLine(prop, params=params, value=value))
+        item.extra.append(ContentLine(prop, params=params, value=value))
     if e.status != "cancelled":
         text = f"Reminder: {title}"  # = _text(f"Reminder: {e.title}"): the prefix is plain
         for trigger in _triggers(event, schedule, options):
-            item.alarms.append(ics.DisplayAlarm(trigger=trigger, display_text=text))
+            item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
     return item
 
 
@@ -417,24 +417,6 @@ def _relate_to_end(node: _Node) -> None:
             "TRIGGER;RELATED=END:" + line[8:] if line.startswith("TRIGGER:") else line
             for line in alarm.props
         ]
-
-
-class _Ics:
-    """The parts of ``ics`` used per event, imported once per export rather than once per use
-    (an import statement costs a microsecond or more even when the module is loaded)."""
-
-    def __init__(self) -> None:
-        import ics
-        from ics.alarm import DisplayAlarm
-        from ics.grammar.parse import Container, ContentLine
-        from ics.utils import arrow_to_iso, get_arrow
-
-        self.Event = ics.Event
-        self.DisplayAlarm = DisplayAlarm
-        self.Container = Container
-        self.ContentLine = ContentLine
-        self.arrow_to_iso = arrow_to_iso
-        self.get_arrow = get_arrow
 
 
 def _prodid() -> str:
@@ -484,6 +466,4 @@ def _at_midnight(item: Any) -> bool:
 
 def _escape(value: str) -> str:
     """RFC 5545 TEXT escaping (3.3.11) of normalised text, for lines cica writes itself."""
-    from ics.utils import escape_string
-
     return str(escape_string(normalize_text(value)))

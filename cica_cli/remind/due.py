@@ -18,8 +18,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ..core.dates import Point, apply_offset, date_of
 from ..core.leads import Lead, parse_leads
@@ -34,8 +33,7 @@ END_ANCHORED: frozenset[str] = END_ANCHORED_KINDS
 Status = Literal["pending", "sent", "failed"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Key:
+class Key(NamedTuple):
     """What makes a reminder unique; what the state remembers."""
 
     event_id: str
@@ -44,16 +42,14 @@ class Key:
     recipient: str  # Address.key
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """What the ledger knows about one key."""
 
     status: Status
     message_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Reminder:
+class Reminder(NamedTuple):
     """One due reminder for one recipient."""
 
     key: Key
@@ -81,8 +77,7 @@ class Reminder:
         return (self.anchor_day, 0, 0.0, self.event.id)
 
 
-@dataclass(frozen=True, slots=True)
-class Digest:
+class Digest(NamedTuple):
     """One email: the reminders for one recipient, soonest first."""
 
     recipient: Address

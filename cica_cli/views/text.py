@@ -17,7 +17,7 @@ from ..core.day_names import day_text
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from ..core.schedule import Resolved, Schedule
+    from ..core.schedule import Resolved, Schedule, WorkingDayCount
 
 JSON_SCHEMA_VERSION = 1
 
@@ -205,6 +205,10 @@ def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> Ren
     for name, expr in event.computed.items():
         resolved = event.end if name == "end" else event.start
         add_row(f"{name} computed", f"{expr}  ->  {iso(resolved)}")
+    from ..core.schedule import working_day_counts
+
+    for count in working_day_counts(schedule, event):
+        add_row(f"{count.field} working days", working_days_text(count))
     for label, value in (
         ("location", e.location),
         ("description", e.description),
@@ -229,6 +233,29 @@ def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> Ren
     users = _dependents_closure(schedule, event.id)
     add_row("used by", ", ".join(users) if users else "nothing")
     return grid
+
+
+def working_days_text(count: WorkingDayCount) -> str:
+    """``AZ: skipped Fri 8 Nov 2024, Victory Day (AZ)`` (what a working-day count passed over)."""
+    from ..core.workdays import describe
+
+    where = count.country or "Monday to Friday"
+    return f"{where}: {describe(count.notes) if count.notes else 'no holiday in between'}"
+
+
+def working_days_dict(counts: list[WorkingDayCount]) -> list[dict[str, Any]]:
+    """``show --json``'s ``working_days``: per field, the days skipped and counted, and why."""
+    return [
+        {
+            "field": c.field,
+            "country": c.country,
+            "skipped": [
+                {"date": n.day.isoformat(), "why": n.reason} for n in c.notes if not n.working
+            ],
+            "counted": [{"date": n.day.isoformat(), "why": n.reason} for n in c.notes if n.working],
+        }
+        for c in counts
+    ]
 
 
 def _dependents_closure(schedule: Schedule, event_id: str) -> list[str]:
