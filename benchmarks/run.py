@@ -502,7 +502,7 @@ def main(argv: list[str] | None = None) -> None:
         "# Benchmark results",
         "",
         f"Written by `{command_line.strip()}` on {started:%Y-%m-%d %H:%M} UTC"
-        " (see README, section Benchmarks).",
+        " (method: docs/benchmarks.md).",
         "",
         *machine(),
         "",
