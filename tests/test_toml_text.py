@@ -7,8 +7,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cica_cli.core.toml_text import TomlError, parse
+from cica_cli.core.toml_text import TomlError, parse, split_key
 from cica_cli.errors import ConfigError
 from cica_cli.remind.settings import read_config
 
@@ -127,3 +129,41 @@ def test_a_bad_config_file_names_file_line_and_column(tmp_path: Path) -> None:
     path.write_bytes(b'[smtp]\nhost = "\xff"\n')
     with pytest.raises(ConfigError, match="not valid UTF-8"):
         read_config(path)
+
+
+_BARE = st.from_regex(r"[A-Za-z0-9_-]{1,8}", fullmatch=True)
+_ANY = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=8)
+
+
+def _basic(text: str) -> str:
+    """``text`` as a TOML basic string, escaped as \\uXXXX where it must be."""
+    esc = (f"\\u{ord(c):04x}" if c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F else c for c in text)
+    return '"' + "".join(esc) + '"'
+
+
+@st.composite
+def _dotted_keys(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A dotted key as a calendar may write it, and its parts (quoted when they must be)."""
+    parts = draw(st.lists(st.one_of(_BARE, _ANY), min_size=1, max_size=4))
+    written = []
+    for part in parts:
+        style = draw(st.sampled_from(["bare", "basic", "literal"]))
+        bare = all(c.isascii() and (c.isalnum() or c in "_-") for c in part)
+        if style == "bare" and bare:
+            written.append(part)
+        elif style == "literal" and "'" not in part and part.isprintable():
+            written.append(f"'{part}'")
+        else:
+            written.append(_basic(part))
+    dot = draw(st.sampled_from([".", " . ", ". "]))
+    return dot.join(written), parts
+
+
+@given(_dotted_keys())
+def test_split_key_gives_the_parts_tomllib_reads(case: tuple[str, list[str]]) -> None:
+    written, parts = case
+    assert list(split_key(written)) == parts
+    table = tomllib.loads(f"{written} = 1")  # the reference reading of the same key
+    for part in parts[:-1]:
+        table = table[part]
+    assert table == {parts[-1]: 1}

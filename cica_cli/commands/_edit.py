@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import CalendarDataError, CalendarNotFoundError, EditRefusedError, UsageError
-from ._runtime import collector_paused, say, write_out
+from ._runtime import cache_folder, collector_paused, say, write_out
 
 if TYPE_CHECKING:
     from ..core.diff import ScheduleDiff
@@ -35,7 +35,7 @@ class Editing(NamedTuple):
 def open_for_edit(flag: Path | None) -> Editing:
     """The user's calendar, loaded; ``EditRefusedError`` if it has problems already."""
     from ..core.cache import load_schedule, read_calendar
-    from ..paths import cache_home, find_calendar, packaged_calendar
+    from ..paths import find_calendar, packaged_calendar
 
     path = find_calendar(flag, os.environ, Path.cwd())
     if flag is None and path.resolve() == packaged_calendar().resolve():
@@ -44,10 +44,7 @@ def open_for_edit(flag: Path | None) -> Editing:
             f"Copy it first (cp {path} events.toml) or pass --calendar PATH"
         )
     data = read_calendar(path)
-    try:
-        cache_dir: Path | None = cache_home(os.environ)
-    except RuntimeError:
-        cache_dir = None
+    cache_dir = cache_folder()
     try:
         with collector_paused():
             schedule = load_schedule(path, cache_dir, data)

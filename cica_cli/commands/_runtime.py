@@ -30,20 +30,30 @@ class OpenedCalendar(NamedTuple):
 
     path: Path
     schedule: Schedule
+    data: bytes  # the file's bytes, as loaded
+    cache_dir: Path | None
 
 
 def open_calendar(flag: Path | None) -> OpenedCalendar:
     """Find and load the calendar (flag > env > ./ > XDG > packaged), through the cache."""
-    from ..core.cache import load_schedule
-    from ..paths import cache_home, find_calendar
+    from ..core.cache import load_schedule, read_calendar
+    from ..paths import find_calendar
 
     path = find_calendar(flag, os.environ, Path.cwd())
-    try:
-        cache_dir: Path | None = cache_home(os.environ)
-    except RuntimeError:  # no home directory: no cache
-        cache_dir = None
+    data = read_calendar(path)
+    cache_dir = cache_folder()
     with collector_paused():
-        return OpenedCalendar(path, load_schedule(path, cache_dir))
+        return OpenedCalendar(path, load_schedule(path, cache_dir, data), data, cache_dir)
+
+
+def cache_folder() -> Path | None:
+    """cica's cache folder (``$XDG_CACHE_HOME/cica``); None without a home: no cache."""
+    from ..paths import cache_home
+
+    try:
+        return cache_home(os.environ)
+    except RuntimeError:
+        return None
 
 
 @contextmanager

@@ -45,7 +45,7 @@ def run(strict: bool, calendar: Path | None) -> None:
     computed = sum(1 for e in events if e.is_computed)
     warnings = days_off_warnings(loaded.schedule)
     if warnings:
-        problems = _placed(loaded.path, warnings)
+        problems = _placed(loaded.path, loaded.data, warnings)
         if strict:
             from ..errors import CalendarDataError
 
@@ -56,12 +56,13 @@ def run(strict: bool, calendar: Path | None) -> None:
     write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}{note}")
 
 
-def _placed(path: Path, warnings: list[DayOffWarning]) -> list[Problem]:
+def _placed(path: Path, data: bytes, warnings: list[DayOffWarning]) -> list[Problem]:
     """The warnings as ``FILE:LINE: events.<id>.<field>: warning: ...`` problems."""
     from ..core.loader import line_finder
     from ..errors import Problem
 
-    line_of = line_finder(path.read_bytes().decode("utf-8", "replace"))
+    wanted = [("events", w.event_id, w.field) for w in warnings]
+    line_of = line_finder(data.decode("utf-8", "replace"), wanted)
     return [
         Problem(
             str(path),

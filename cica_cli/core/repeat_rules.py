@@ -291,6 +291,8 @@ def is_occurrence(parts: Mapping[str, str], anchor: dt.date) -> bool | None:
     if "BYWEEKNO" in parts:
         return None
     f = _filters(tuple(sorted(parts.items())), anchor)
+    if not f.setpos:  # the period holds the anchor: is it one of the days the filters keep?
+        return f.allows(anchor)
     return anchor in f.chosen(*f.period(anchor, first=True))
 
 

@@ -165,3 +165,32 @@ def _error(report: str) -> TomlError:
     if where is None:
         return TomlError(message, None, None)
     return TomlError(message, int(where.group(1)), int(where.group(2)))
+
+
+#: One part of a dotted key: bare, "basic" (with escapes) or 'literal'.
+KEY_PART: Final = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_KEY_PARTS = re.compile(KEY_PART)
+_BARE_DOTTED = re.compile(r"[A-Za-z0-9_\-\s]+(?:\.[A-Za-z0-9_\-\s]+)*")
+
+
+def split_key(text: str) -> tuple[str, ...]:
+    """The parts of a dotted key as written: ``events."soc.2024" . title`` gives
+    ``("events", "soc.2024", "title")``; a basic string's escapes are decoded."""
+    if text.isascii() and text.isalpha():  # `title`
+        return (text,)
+    if _BARE_DOTTED.fullmatch(text):  # the common case, without a match per part
+        return tuple(part.strip() for part in text.split("."))
+    parts = []
+    for part in _KEY_PARTS.findall(text):
+        if part.startswith('"'):
+            import json  # TOML's escapes in keys are JSON's, plus \UXXXXXXXX (rare in a key)
+
+            try:
+                parts.append(str(json.loads(part)))
+            except ValueError:
+                parts.append(part[1:-1])
+        elif part.startswith("'"):
+            parts.append(part[1:-1])
+        else:
+            parts.append(part)
+    return tuple(parts)

@@ -11,11 +11,10 @@ whole and must differ from the original in the edited values only (``rewrite.che
 
 from __future__ import annotations
 
-import json
 import re
 from typing import NamedTuple
 
-_KEY_PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
+from ..core.toml_text import split_key
 
 
 class Header(NamedTuple):
@@ -54,7 +53,7 @@ def headers(text: str, start: int = 0, first: bool = False) -> list[Header]:
                 end = _header_end(text, j)
                 array = text.startswith("[[", j)
                 inner = text[j + (2 if array else 1) : end]
-                found.append(Header(i, _split_key(inner), array))
+                found.append(Header(i, split_key(inner), array))
                 if first:
                     return found
                 i = end
@@ -130,21 +129,6 @@ def _trim_end(text: str, start: int, end: int) -> int:
     while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
         end -= len(lines.pop())
     return end
-
-
-def _split_key(text: str) -> tuple[str, ...]:
-    parts = []
-    for part in _KEY_PART.findall(text):
-        if part.startswith('"'):
-            try:  # TOML's escapes in keys are JSON's, plus \\UXXXXXXXX (rare in a table name)
-                parts.append(str(json.loads(part)))
-            except ValueError:
-                parts.append(part[1:-1])
-        elif part.startswith("'"):
-            parts.append(part[1:-1])
-        else:
-            parts.append(part)
-    return tuple(parts)
 
 
 def _header_end(text: str, i: int) -> int:
