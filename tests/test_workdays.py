@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cica_cli.core import workdays
 from cica_cli.core.dates import apply_offset, parse_offset
 from cica_cli.core.loader import loads
 from cica_cli.core.workdays import (
@@ -18,6 +19,7 @@ from cica_cli.core.workdays import (
     WorkCalendar,
     check_country,
     describe,
+    keep_data_in,
     work_calendar,
 )
 from cica_cli.errors import CalendarDataError
@@ -306,3 +308,97 @@ def test_a_bad_country_is_reported_even_in_an_event_with_other_problems() -> Non
     assert any("events.baku.titel: unknown field" in line for line in lines)
     assert any("events.baku.country: country 'Azerbaijan': write an ISO 3166" in line
                for line in lines)  # fmt: skip
+
+
+# The store of the countries' days off (so that an edited calendar resolves without the library)
+
+
+@pytest.mark.parametrize("code", ["KZ", "AZ", "US-NY", "AE"])  # AE changed its weekend in 2022
+def test_the_store_gives_the_librarys_answers_then_and_from_disk(
+    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import holidays
+
+    country, _, subdiv = code.partition("-")
+    library = holidays.country_holidays(
+        country, subdiv=subdiv or None, language="en_US", years=range(2018, 2029)
+    )
+    days = [dt.date(2019, 1, 1) + dt.timedelta(days=n) for n in range(8 * 366)]
+
+    def answers() -> list[tuple[bool, str | None]]:
+        calendar = WorkCalendar(code)  # a new one: nothing remembered in the object
+        return [(calendar.is_working_day(d), calendar.holiday_name(d)) for d in days]
+
+    expected = [
+        (library.is_working_day(d), None if d not in library else f"{library[d]} ({code})")
+        for d in days
+    ]
+    keep_data_in(tmp_path)
+    try:
+        assert answers() == expected  # computed from the library, and written down
+        assert (tmp_path / "holidays" / "days-off.cache").is_file()
+        keep_data_in(None)
+        keep_data_in(tmp_path)  # forget what is in memory: read the file
+
+        def no_library(code: str, year: int) -> object:
+            raise AssertionError(f"the library was asked for {code} {year}")
+
+        monkeypatch.setattr(workdays, "_from_library", no_library)
+        assert answers() == expected
+    finally:
+        keep_data_in(None)
+
+
+def test_a_torn_or_foreign_store_is_a_miss(tmp_path: Path) -> None:
+    keep_data_in(tmp_path)
+    try:
+        assert WorkCalendar("AZ").holiday_name(NOV_11) == "National Flag Day (observed) (AZ)"
+        store = tmp_path / "holidays" / "days-off.cache"
+        for damage in (store.read_bytes()[:-7], b"another key\n" + store.read_bytes(), b"\xff"):
+            store.write_bytes(damage)
+            keep_data_in(None)
+            keep_data_in(tmp_path)
+            assert WorkCalendar("AZ").add(NOV_11, -10) == dt.date(2024, 10, 25)
+            assert store.read_bytes() != damage  # written again, whole
+    finally:
+        keep_data_in(None)
+
+
+_RESOLVE = """
+import sys
+from pathlib import Path
+from cica_cli.core.cache import load_schedule
+schedule = load_schedule(Path(sys.argv[1]), Path(sys.argv[2]))
+print(schedule.events["paper"].start, "holidays" in sys.modules)
+"""
+
+
+def test_an_edited_calendar_resolves_without_importing_holidays(
+    tmp_path: Path, write_calendar: Callable[[str], Path]
+) -> None:
+    import subprocess
+    import sys
+
+    text = """\
+[calendar]
+timezone = "Asia/Baku"
+country = "AZ"
+
+[events.ministerial]
+title = "Ministerial"
+date = 2024-11-11
+
+[events.paper]
+title = "Paper"
+date = "ministerial - 10 working days"
+"""
+    path = write_calendar(text)
+    cache = tmp_path / "cache"
+
+    def resolve() -> str:
+        run = [sys.executable, "-c", _RESOLVE, str(path), str(cache)]
+        return subprocess.run(run, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert resolve() == "2024-10-25 True"  # the first run asks the library
+    path.write_text(text.replace('"Paper"', '"Briefing paper"'), encoding="utf-8")
+    assert resolve() == "2024-10-25 False"  # an edit: the store answers

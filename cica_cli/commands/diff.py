@@ -68,9 +68,11 @@ def run(old: str | None, new: str | None, json_: bool, calendar: Path | None) ->
     added and removed, changes of status, title, kind and location."""
     from ..core.diff import diff_schedules
     from ..core.loader import loads
+    from ..core.workdays import keep_data_in
     from ..views.diff import diff_json, diff_text
-    from ._runtime import collector_paused, write_out
+    from ._runtime import cache_folder, collector_paused, write_out
 
+    keep_data_in(cache_folder())
     before = _version(old or "HEAD", calendar)
     after = _version(new, calendar) if new is not None else _working_file(calendar)
     with collector_paused():

@@ -45,6 +45,7 @@ except ImportError:  # an interpreter built without it
 from .. import paths
 from .model import CalendarSettings, Event
 from .schedule import Resolved, Schedule
+from .workdays import keep_data_in
 from .zones import get_zone
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def load_schedule(path: Path, cache_dir: Path | None, data: bytes | None = None)
     """
     if data is None:
         data = read_calendar(path)
+    keep_data_in(cache_dir)  # the countries' days off, which a miss may need
     entry, key = _entry(path, cache_dir, data)
     if entry is not None and key is not None:
         schedule = _read(entry, key)

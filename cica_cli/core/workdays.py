@@ -11,8 +11,13 @@ A ``WorkCalendar`` answers for one country (or none) plus the calendar's own dec
   the data says (a decree it does not know yet); ``workdays`` wins when a day is in both.
 
 The ``holidays`` package is imported only when a country is asked about: a calendar without one
-never loads it (nor does a cached calendar: resolved dates are cached). Pure: nothing here reads
-the clock.
+never loads it (nor does a cached calendar: resolved dates are cached). Importing it and one
+country's rules costs 0.1-0.2 s, more than the rest of a first run on a small calendar, so a
+country's answers are kept a year at a time in a store (``keep_data_in``, in cica's cache folder):
+for each day of the year, working or not (``HolidayBase.is_working_day``) and the holiday's name.
+They are the library's own answers, written down, not a copy of its rules; the store is keyed by
+the installed ``holidays`` (its location, size and time), so an upgrade starts it afresh. Then a
+calendar edited later resolves without importing ``holidays`` at all. Nothing here reads the clock.
 
     >>> import datetime as dt
     >>> work_calendar("AZ").add(dt.date(2024, 11, 11), -10)
@@ -22,10 +27,14 @@ the clock.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import marshal
+import os
 import re
 from collections.abc import Collection, Iterable
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .day_names import day_text
@@ -41,6 +50,7 @@ __all__ = [
     "check_country",
     "data_version",
     "describe",
+    "keep_data_in",
     "work_calendar",
 ]
 
@@ -74,7 +84,10 @@ class WorkCalendar:
         self.country = country
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
-        self._data: HolidayBase | None = None if country is None else _country_data(country)
+        self._data: _CountryDays | None = None
+        if country is not None:
+            check_country(country)
+            self._data = _CountryDays(country)
 
     def __repr__(self) -> str:
         extra = f"{len(self.holidays)} holidays, {len(self.workdays)} workdays"
@@ -101,8 +114,7 @@ class WorkCalendar:
         data = self._data
         if data is None:
             return day.weekday() < 5
-        data.get(day)  # fills in the day's year (and its working weekend days) first
-        return bool(data.is_working_day(day))
+        return data.is_working_day(day)
 
     def why_off(self, day: dt.date) -> str | None:
         """Why ``day`` is not a working day ("Saturday", "Victory Day (AZ)", ...); None if it is."""
@@ -122,7 +134,7 @@ class WorkCalendar:
             return "holiday (calendar)"
         if self._data is None:
             return None
-        name = self._data.get(day)
+        name = self._data.name(day)
         return None if name is None else f"{name} ({self.country})"
 
     def add(self, day: dt.date, n: int) -> dt.date:
@@ -196,7 +208,139 @@ def work_calendar(
 
 def check_country(code: str) -> None:
     """Raise ``UnknownCountryError`` with a helpful message unless the data knows ``code``."""
-    _country_data(code)
+    if not _STORE.knows(code):
+        _country_data(code)
+        _STORE.add(code)
+
+
+def keep_data_in(folder: Path | None) -> None:
+    """Keep the countries' days off in ``folder`` (created when first written; None: nowhere),
+    and read them from there. Any problem with the store is a miss, never an error."""
+    _STORE.use(folder)
+
+
+class _CountryDays:
+    """One country's working days and holiday names, a year at a time, from the store."""
+
+    __slots__ = ("_years", "code")
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self._years: dict[int, tuple[frozenset[int], dict[int, str]]] = {}
+
+    def _year(self, year: int) -> tuple[frozenset[int], dict[int, str]]:
+        found = self._years.get(year)
+        if found is None:
+            off, names = _STORE.year(self.code, year)
+            found = self._years[year] = (frozenset(off), names)
+        return found
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.toordinal() not in self._year(day.year)[0]
+
+    def name(self, day: dt.date) -> str | None:
+        return self._year(day.year)[1].get(day.toordinal())
+
+
+#: A year's entry: the days that are not working days, and the holidays' names (by ordinal).
+_Year = tuple[tuple[int, ...], dict[int, str]]
+
+
+def _from_library(code: str, year: int) -> _Year:
+    """The library's answers for every day of ``year`` in ``code``. The years either side are
+    filled in first, so that a day a neighbouring year's rule adds (a holiday observed on 2
+    January) is there whatever was asked before."""
+    data = _country_data(code)
+    for y in (year - 1, year + 1, year):
+        if 1 <= y <= 9999:
+            data.get(dt.date(y, 1, 1))  # fills the year in
+    first = dt.date(year, 1, 1).toordinal()
+    last = dt.date(year, 12, 31).toordinal()
+    off = tuple(
+        n for n in range(first, last + 1) if not data.is_working_day(dt.date.fromordinal(n))
+    )
+    names = {d.toordinal(): str(name) for d, name in data.items() if d.year == year}
+    return off, names
+
+
+class _Store:
+    """Countries' years of days off, in one file per installed ``holidays``: its first line is
+    that version's key, the rest a ``marshal``-ed ``{code: {year: entry}}`` (as cica's cache)."""
+
+    FORMAT = 1
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.data: dict[str, dict[int, _Year]] | None = None
+
+    def use(self, folder: Path | None) -> None:
+        if folder != self.folder:
+            self.folder, self.data = folder, None
+
+    def _loaded(self) -> dict[str, dict[int, _Year]]:
+        if self.data is None:
+            self.data = {}
+            file, key = self._file()
+            if file is not None:
+                # absent, foreign or torn: a miss
+                with contextlib.suppress(Exception), file.open("rb") as handle:
+                    if handle.readline().rstrip(b"\n") == key:
+                        loaded = marshal.loads(handle.read())
+                        if isinstance(loaded, dict):
+                            self.data = loaded
+        return self.data
+
+    def knows(self, code: str) -> bool:
+        return code in self._loaded()
+
+    def add(self, code: str) -> None:
+        if code not in self._loaded():
+            self._loaded()[code] = {}
+            self._save()
+
+    def year(self, code: str, year: int) -> _Year:
+        years = self._loaded().setdefault(code, {})
+        entry = years.get(year)
+        if entry is None:
+            entry = years[year] = _from_library(code, year)
+            self._save()
+        return entry
+
+    def _file(self) -> tuple[Path | None, bytes]:
+        if self.folder is None:
+            return None, b""
+        from importlib.util import find_spec
+
+        try:
+            spec = find_spec("holidays")
+            origin = spec.origin if spec is not None else None
+            st = os.stat(origin) if origin else None
+        except (ImportError, OSError, ValueError):
+            return None, b""
+        if st is None:
+            return None, b""
+        key = repr((self.FORMAT, origin, st.st_mtime_ns, st.st_size, _LANGUAGE)).encode()
+        return self.folder / "holidays" / "days-off.cache", key.replace(b"\n", b" ")
+
+    def _save(self) -> None:
+        file, key = self._file()
+        if file is None or self.data is None:
+            return
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        try:
+            body = marshal.dumps(self.data)
+            file.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # cica's, private
+            file.parent.mkdir(mode=0o700, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(key + b"\n" + body)
+            os.replace(tmp, file)
+        except Exception:  # a store that cannot be written is no store: the answers stand
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+_STORE = _Store()
 
 
 def data_version() -> str:
@@ -206,6 +350,7 @@ def data_version() -> str:
     return version("holidays")
 
 
+_LANGUAGE = "en_US"
 _CODE = re.compile(r"[A-Z]{2}(?:-[A-Za-z0-9]+)?")
 
 
@@ -224,7 +369,7 @@ def _country_data(code: str) -> HolidayBase:
             f"country {code!r}: write an ISO 3166 code such as 'KZ', 'AZ' or 'US-NY'"
         )
     try:
-        data = holidays.country_holidays(country, subdiv=subdiv, language="en_US")
+        data = holidays.country_holidays(country, subdiv=subdiv, language=_LANGUAGE)
     except NotImplementedError as err:
         if subdiv is None:
             raise UnknownCountryError(
