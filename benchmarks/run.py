@@ -12,8 +12,11 @@ Reported: the median wall time with its min and max, the ratio to the import flo
 resident memory of the child process (``os.wait4``).
 
 Every cica command is timed twice: *warm*, with the cache of resolved calendars that the warm-up
-filled (what a user sees from the second run on), and *cold*, with the cache emptied before each
-run (the first run after the calendar changed: parse, validate, resolve and write the cache).
+filled (what a user sees from the second run on), and *cold*, with the calendar's entry gone
+before each run (the first run after the calendar changed: parse, validate, resolve and write the
+cache). The store of the countries' days off, which depends on the installed ``holidays`` and not
+on the calendar, stays, as it does after an edit. ``next (empty cache)`` is the very first run
+after installing: nothing cached at all (reported, no target).
 
 Children run in a scratch HOME with their own XDG folders, ``COLUMNS=100``, and output to
 /dev/null. ``PYTHONDONTWRITEBYTECODE`` is removed from their environment: an installed cica has
@@ -58,9 +61,10 @@ class Command:
     label: str
     args: tuple[str, ...]
     cica: bool = True  # False: a bare Python (the floor, `python -c pass`)
+    empty: bool = False  # True: only ever run with nothing cached at all
 
 
-COMMANDS = (
+COMMANDS: tuple[Command, ...] = (
     Command("upcoming", ("upcoming", "-c", "{cal}", "--as-of", "{as_of}")),
     Command("next", ("next", "-c", "{cal}", "--as-of", "{as_of}")),
     Command("validate", ("validate", "-c", "{cal}")),
@@ -96,6 +100,9 @@ COMMANDS = (
 # Issue 13: an edit, written, with the report of what moved with it. On a copy of the calendar
 # (made afresh for each calendar), one event moved a day later on every run.
 COMMANDS += (Command("move", ("move", "{move_id}", "+1d", "-c", "{edit_cal}")),)
+COMMANDS += (
+    Command("next (empty cache)", ("next", "-c", "{cal}", "--as-of", "{as_of}"), empty=True),
+)
 BASELINES = (
     Command("python -c pass", ("-c", "pass"), cica=False),
     Command("import floor", ("-c", FLOOR_CODE), cica=False),
@@ -197,9 +204,15 @@ class Runner:
         rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
         return elapsed, rss, proc.returncode, text
 
-    def fresh_cache(self) -> Path:
+    def fresh_cache(self, warm: Path | None) -> Path:
+        """An empty cache; with ``warm``, holding what ``warm`` knows of the countries' days off
+        (cica's store of them outlives any calendar's entry)."""
         cold = self.scratch / "cache-cold"
         shutil.rmtree(cold, ignore_errors=True)
+        store = None if warm is None else warm / "cica" / "holidays"
+        if store is not None and store.is_dir():
+            (cold / "cica").mkdir(mode=0o700, parents=True)
+            shutil.copytree(store, cold / "cica" / "holidays")
         return cold
 
 
@@ -242,15 +255,22 @@ def bench_calendar(
             row.warm.status = _problem(code, err)
             if row.cold is not None:
                 row.cold.status = row.warm.status
+        elif command.empty:
+            row.warm.status = "-"
         rows.append(row)
-    live = [r for r in rows if not r.warm.status]
+    live = [
+        r
+        for r in rows
+        if not r.warm.status or (r.command.empty and r.cold is not None and not r.cold.status)
+    ]
     for n in range(runs):
         shift = n % len(live) if live else 0
         for row in live[shift:] + live[:shift]:
             argv = runner.argv(row.command, cal, as_of)
-            modes = [(row.warm, warm_cache)]
+            modes = [] if row.command.empty else [(row.warm, warm_cache)]
             if row.cold is not None:
-                modes.append((row.cold, runner.fresh_cache()))
+                keep = None if row.command.empty else warm_cache
+                modes.append((row.cold, runner.fresh_cache(keep)))
             for timing, cache in modes if n % 2 else modes[::-1]:
                 seconds, rss, code, err = runner.run_once(argv, cache)
                 if code != 0 and not timing.status:
@@ -371,7 +391,7 @@ def targets(rows: Sequence[Row], floor: float | None) -> list[str]:
                     f"{peak:.0f} MB",
                 )
         for row in rows:
-            if row.events != 100_000:
+            if row.events != 100_000 or row.command.empty:
                 continue
             big, small = timing(row, cold), timing(_find(rows, 10_000, row.command.label), cold)
             if big and small:
@@ -474,8 +494,10 @@ def main(argv: list[str] | None = None) -> None:
     ]
     for size in sizes:
         path = generate.DATA / f"events-{size}.toml"
-        if not path.exists():
-            generate.main(["--sizes", str(size)])
+        if not path.exists():  # in a child, so that this process stays small: a child forked
+            # from a large parent is reported with the parent's peak memory (ru_maxrss)
+            generate_py = str(HERE / "generate.py")
+            subprocess.run([sys.executable, generate_py, "--sizes", str(size)], check=True)
         calendars.append((f"{size:,}".replace(",", " "), size, path, generate.AS_OF))
 
     started = dt.datetime.now(dt.UTC)
@@ -510,7 +532,9 @@ def main(argv: list[str] | None = None) -> None:
         "fastest and slowest run; x floor is the median over the import floor's median",
         f'(`python -c "{FLOOR_CODE}"`) in this same run; RSS is the peak resident memory of the',
         "process. *warm*: the cache of resolved calendars filled by the warm-up; *cold*: the",
-        "cache emptied before each run. Shipped calendar as of "
+        "calendar's entry removed before each run, as after an edit (the store of the countries'",
+        "days off, which does not depend on the calendar, kept); *empty cache*: nothing cached at",
+        "all, as on the first run after installing. Shipped calendar as of "
         f"{SHIPPED_AS_OF}, synthetic ones as of {generate.AS_OF}.",
         "",
         markdown_table(cells),
