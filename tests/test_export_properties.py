@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cica_cli.core.model import Calendar, CalendarSettings, Event
-from cica_cli.core.schedule import resolve
+from cica_cli.core.resolve import resolve
 from cica_cli.ical.export import ExportOptions, export_ics, normalize_text
 
 from .test_export import unescape_text

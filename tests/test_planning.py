@@ -470,7 +470,7 @@ def test_resolving_only_what_follows_from_an_edit_is_resolving_everything(
 ) -> None:
     from cica_cli.core.loader import loads
     from cica_cli.core.model import Calendar, Event
-    from cica_cli.core.schedule import resolve, resolve_edit
+    from cica_cli.core.resolve import resolve, resolve_edit
 
     previous = loads(SHIPPED.read_bytes(), "events.toml").schedule
     old = previous.events[event_id].event if event_id in previous.events else Event(title="")
@@ -485,7 +485,7 @@ def test_resolving_only_what_follows_from_an_edit_is_resolving_everything(
 
 def test_an_edit_that_makes_a_cycle_is_left_to_the_full_resolution() -> None:
     from cica_cli.core.loader import loads
-    from cica_cli.core.schedule import ScheduleError, resolve_edit
+    from cica_cli.core.resolve import ScheduleError, resolve_edit
 
     previous = loads(SHIPPED.read_bytes(), "events.toml").schedule
     soc = previous.events["soc-astana-2024-06"].event

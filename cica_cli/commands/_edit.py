@@ -163,10 +163,10 @@ def _quick_load(editing: Editing, text: str, event_id: str) -> Resolution | str 
     edit of a large calendar fast: both texts are parsed (TOML, in Rust), and must hold the
     same values but the edited event's table (else ``_WRONG_PLACE``: the edit found the wrong
     place); that table alone is validated, and only the dates that follow from it are computed
-    again (``schedule.resolve_edit``). None when the edit has a problem: the caller then loads
+    again (``resolve.resolve_edit``). None when the edit has a problem: the caller then loads
     the text as every command does, for every problem with its line."""
     from ..core.model import ID_PATTERN
-    from ..core.schedule import ScheduleError, resolve_edit
+    from ..core.resolve import ScheduleError, resolve_edit
     from ..core.schema import ValidationError, validate_event
     from ..core.toml_text import TomlError, parse
 

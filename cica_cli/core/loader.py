@@ -17,7 +17,8 @@ from typing import Any, NamedTuple, TypeVar
 from ..errors import CalendarDataError, Problem
 from . import safe_text
 from .model import ID_PATTERN, Calendar, CalendarSettings, Event
-from .schedule import Schedule, ScheduleError, check_fields, resolve
+from .resolve import ScheduleError, check_fields, resolve
+from .schedule import Schedule
 from .schema import ValidationError, validate_event, validate_settings
 from .suggest import did_you_mean
 from .toml_text import KEY_PART, MAX_NESTING, TomlError, parse, split_key, too_deep
@@ -251,7 +252,7 @@ _DATE_FIELDS = ("date", "start", "end")
 
 def _partial_event(body: dict[str, Any], flagged: set[str]) -> Event:
     """The fields of an invalid event that have the right type and no problem of their own
-    (the defaults for the others), for ``schedule.check_fields`` to read."""
+    (the defaults for the others), for ``resolve.check_fields`` to read."""
 
     def usable(name: str, types: tuple[type, ...]) -> Any:
         value = body.get(name)
