@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     from dateutil.rrule import rrule, rruleset
 
 __all__ = [
+    "anchor_of",
     "build_rule",
-    "check_occurrences",
-    "check_rule",
     "first_start",
     "last_start",
+    "parse_rule",
     "skipped_starts",
     "starts_between",
+    "until_limit",
     "until_of",
 ]
 
@@ -40,7 +41,7 @@ def first_start(
 
     ``skip``: days (in the event's zone) whose occurrences are left out (``except``).
     """
-    anchor = _anchor(start)
+    anchor = anchor_of(start)
     plain = _plain_at(repeat, anchor)
     if plain is None:
         rule = build_rule(repeat, start, not_before=lo)
@@ -48,7 +49,7 @@ def first_start(
         while found is not None and found.date() in skip:
             found = rule.after(found, inc=False)
         return found
-    until = _limit(plain.until, start)
+    until = until_limit(plain.until, start)
     k = plain.first_index(anchor, lo)
     while (when := plain.nth(anchor, k)) is not None and plain.allows(k, when, until):
         if when.date() not in skip:
@@ -65,14 +66,14 @@ def starts_between(
     skip: Collection[dt.date] = (),
 ) -> list[dt.datetime]:
     """Every occurrence from ``lo`` to ``hi`` (naive, both included), but those on ``skip``."""
-    anchor = _anchor(start)
+    anchor = anchor_of(start)
     plain = _plain_at(repeat, anchor)
     if plain is None:
         found: list[dt.datetime] = build_rule(repeat, start, not_before=lo).between(
             lo, hi, inc=True
         )
     else:
-        until = _limit(plain.until, start)
+        until = until_limit(plain.until, start)
         found = []
         k = plain.first_index(anchor, lo)
         while (
@@ -94,14 +95,14 @@ def last_start(repeat: str, start: Point) -> dt.datetime | None:
     """The last occurrence of a rule with COUNT or UNTIL; None if it has none, has no COUNT and
     no UNTIL (it never ends), or ends more than 50 years after its start (bounded work: a
     ``COUNT=1000000000`` must not take minutes)."""
-    anchor = _anchor(start)
+    anchor = anchor_of(start)
     plain = _plain_at(repeat, anchor)
     far = _years_later(anchor, _LAST_HORIZON_YEARS)
     if plain is not None and plain.times is not None:
         when = plain.nth(anchor, plain.times - 1)
         return when if when is not None and when <= far else None
     if plain is not None and plain.until is not None:
-        until = _limit(plain.until, start)
+        until = until_limit(plain.until, start)
         assert until is not None
         k = plain.last_index_until(anchor, min(until, far))
         after = plain.nth(anchor, k + 1)
@@ -112,7 +113,7 @@ def last_start(repeat: str, start: Point) -> dt.datetime | None:
     if "COUNT" not in parts and "UNTIL" not in parts:
         return None
     if "UNTIL" in parts:
-        until = _limit(parts["UNTIL"], start)
+        until = until_limit(parts["UNTIL"], start)
         if until is None:
             return None
         if until > far:
@@ -137,7 +138,7 @@ def until_of(repeat: str, start: Point) -> dt.datetime | None:
     """UNTIL as the last naive wall-clock moment in the event's zone an occurrence may start
     (a UTC time converted, a day to its last moment), or None without UNTIL."""
     parts = _rule_parts(repeat)
-    return _limit(parts.get("UNTIL") if parts else None, start)
+    return until_limit(parts.get("UNTIL") if parts else None, start)
 
 
 def skipped_starts(repeat: str, start: Point, days: Collection[dt.date]) -> list[dt.datetime]:
@@ -157,66 +158,7 @@ def _years_later(moment: dt.datetime, years: int) -> dt.datetime:
     return moment.replace(year=year, day=min(moment.day, 28 if moment.month == 2 else 31))
 
 
-def check_occurrences(
-    repeat: str, start: Point, skip: Collection[dt.date] = ()
-) -> list[tuple[str, str]]:
-    """What is wrong with a valid rule (``check_rule``) anchored at ``start``, as (field,
-    message) pairs: an UNTIL before the start, a start the rule does not give (RFC 5545 leaves
-    such a recurrence set undefined, and apps would show the start as an extra occurrence), a
-    rule no day matches, an ``except`` day with no occurrence, an ``except`` that skips all.
-
-    Bounded work whatever the rule: no search to the year 9999 (see ``repeat_rules``).
-    """
-    from .repeat_rules import is_occurrence, next_day, parts_of
-
-    parts = parts_of(repeat)
-    anchor = _anchor(start)
-    rule = ";".join(f"{k}={v}" for k, v in parts.items())
-    until = parts.get("UNTIL")
-    if until is not None:
-        if not isinstance(start, dt.datetime) and until.endswith("Z"):
-            return [("repeat", f"UNTIL={until}: an all-day event's UNTIL is a day, as in "
-                     f"UNTIL={until[:8]} (RFC 5545 3.3.10)")]  # fmt: skip
-        limit = _limit(until, start)
-        if limit is not None and limit < anchor:
-            return [("repeat", f"UNTIL={until} is before the start ({_shown(start)}): "
-                     "the rule yields no occurrence")]  # fmt: skip
-    member = is_occurrence(parts, anchor.date())
-    if member is None:  # BYWEEKNO (YEARLY only): dateutil walks at most a year at a time
-        member = build_rule(repeat, start).after(anchor, inc=True) == anchor
-    if not member:
-        later = next_day(parts, anchor.date())
-        if later is None and "BYWEEKNO" in parts:  # YEARLY: dateutil walks a year at a time
-            found = build_rule(repeat, start).after(anchor)
-            later = None if found is None else found.date()
-        if later is None:
-            return [("repeat", f"{rule}: no day matches it, so it yields no occurrence")]
-        return [
-            (
-                "repeat",
-                f"{rule}: the start ({_shown(start)}) is not one of its days, and RFC 5545 "
-                f"leaves such a rule undefined: start on its first day, such as "
-                f"{later:%a %d %b %Y}",
-            )
-        ]
-    problems: list[tuple[str, str]] = []
-    for day in sorted(skip):
-        lo = dt.datetime.combine(day, dt.time.min)
-        if not starts_between(repeat, start, lo, lo.replace(hour=23, minute=59, second=59)):
-            problems.append(("except", f"{day} ({day:%a}) is not a day the event repeats on"))
-    finite = "COUNT" in parts or "UNTIL" in parts
-    if skip and not problems and finite and first_start(repeat, start, anchor, skip) is None:
-        problems.append(("except", "skips every occurrence: the event would never happen"))
-    return problems
-
-
-def _shown(start: Point) -> str:
-    if isinstance(start, dt.datetime):
-        return f"{start:%a %d %b %Y %H:%M}"
-    return f"{start:%a %d %b %Y}"
-
-
-def _anchor(start: Point) -> dt.datetime:
+def anchor_of(start: Point) -> dt.datetime:
     """The rule's naive anchor; dateutil drops microseconds from it."""
     if isinstance(start, dt.datetime):
         return start.replace(tzinfo=None, microsecond=0)
@@ -229,7 +171,7 @@ class _Plain(NamedTuple):
     days: int
     months: int
     times: int | None  # COUNT
-    until: str | None  # UNTIL as written (its meaning depends on the start: see ``_limit``)
+    until: str | None  # UNTIL as written (its meaning depends on the start: see ``until_limit``)
 
     def nth(self, anchor: dt.datetime, k: int) -> dt.datetime | None:
         """The anchor moved by ``k`` periods (None past year 9999, where dateutil stops)."""
@@ -322,7 +264,7 @@ def _until_value(value: str) -> tuple[dt.datetime, str] | None:
     return None
 
 
-def _limit(value: str | None, start: Point) -> dt.datetime | None:
+def until_limit(value: str | None, start: Point) -> dt.datetime | None:
     """UNTIL as the last naive wall-clock moment an occurrence may start, in the event's zone.
 
     As RFC 5545 reads it: ``...Z`` is a UTC instant (20240705T060000Z is 11:00 in Astana); a
@@ -355,18 +297,18 @@ def build_rule(
     """The dateutil rule for ``repeat`` (an RFC 5545 RRULE value) anchored at ``start``.
 
     The rule runs on naive wall-clock times so that a weekly 10:00 meeting stays at 10:00 across
-    daylight-saving changes; UNTIL is turned into the same wall clock (``_limit``). With
+    daylight-saving changes; UNTIL is turned into the same wall clock (``until_limit``). With
     ``not_before`` (naive), the rule may be anchored later than ``start`` (see ``_skip_ahead``)
     but has exactly the same occurrences from ``not_before`` on.
     """
     from dateutil.rrule import rrule, rrulestr
 
-    anchor = _anchor(start)
+    anchor = anchor_of(start)
     if not_before is not None:
         anchor = _skip_ahead(repeat, anchor, not_before)
-    parsed = _parse_rule(repeat)
+    parsed = parse_rule(repeat)
     parts = _rule_parts(repeat) or {}
-    until = _limit(parts.get("UNTIL"), start)
+    until = until_limit(parts.get("UNTIL"), start)
     if isinstance(parsed, rrule):
         # `replace` derives the implied parts (the weekday of a weekly rule...) from `anchor`.
         if until is not None:
@@ -433,23 +375,8 @@ def _rule_parts(repeat: str) -> dict[str, str] | None:
     return parts
 
 
-def check_rule(repeat: str) -> None:
-    """Raise ``RuleError`` (in cica's words) if ``repeat`` is not an RRULE value cica expands.
-
-    What the text alone can tell (see ``repeat_rules``); whether the rule gives the event's
-    start as its first occurrence is ``check_occurrences``. Parsed once per distinct text.
-    """
-    from .repeat_rules import RuleError, check_text
-
-    check_text(repeat)
-    try:
-        _parse_rule(repeat)
-    except (ValueError, TypeError) as err:  # what check_text let through and dateutil did not
-        raise RuleError(f"{repeat!r} cannot be read as an RRULE") from err
-
-
 @lru_cache(maxsize=1024)
-def _parse_rule(repeat: str) -> rrule | rruleset:
+def parse_rule(repeat: str) -> rrule | rruleset:
     """``repeat`` parsed once per distinct text (a calendar has many events with one rule)."""
     from dateutil.rrule import rrulestr
 
@@ -461,7 +388,7 @@ def _rule_text(repeat: str, keep_utc: bool = False) -> str:
     """``repeat`` as dateutil and ``_rule_parts`` read it: no ``RRULE:``, each part's name and
     value stripped and upper-case (`` freq = daily `` is ``FREQ=DAILY``, as ``check_text`` reads
     it), and, unless ``keep_utc``, UNTIL without its ``Z`` (dateutil wants a naive UNTIL here;
-    ``build_rule`` sets the real bound, ``_limit``)."""
+    ``build_rule`` sets the real bound, ``until_limit``)."""
     text = repeat.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]

@@ -25,7 +25,7 @@ from .dates import (
 from .depgraph import dependency_order
 from .leads import LeadError, parse_lead
 from .model import Calendar, Event
-from .repeats import check_occurrences, check_rule
+from .repeat_checks import check_occurrences, check_rule
 from .schedule import DATE_FIELDS, Resolved, Schedule
 from .suggest import Suggester
 from .workdays import UnknownCountryError, WorkCalendar, check_country, work_calendar
