@@ -1,24 +1,22 @@
 """A resolved schedule -> RFC 5545 bytes: the public API, and building with ``ics`` (0.7 line).
 
 ``ics`` builds the calendar and its events; where ics 0.7.3 falls short of RFC 5545 cica fixes
-the result, and every such fix is listed in ``ics_conform`` under "Where ics 0.7.3 falls short"
+the result, and every such fix is listed in ``conform`` under "Where ics 0.7.3 falls short"
 (the numbers refer to the table in ``docs/ics.md``; the fixes made while building are
-marked "fix N" here). VTIMEZONEs come from ``ics_vtimezone``, SEQUENCE and LAST-MODIFIED from
-``ics_revisions``. ``ics`` is imported only inside the functions that export, never when this
-module is. Nothing here reads the clock or the environment: the time stamp and the previous
-export are arguments, so the same calendar, stamp and previous file always give the same bytes.
+marked "fix N" here). VTIMEZONEs come from ``vtimezone``; SEQUENCE and LAST-MODIFIED, and what
+an export carries from the one it replaces, from ``revisions``. This module imports ``ics``, so
+commands import it only when they export. Nothing here reads the clock or the environment: the
+time stamp and the previous export are arguments, so the same calendar, stamp and previous file
+always give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import ics
@@ -33,9 +31,7 @@ from .conform import (
     _conform,
     _emit,
     _Node,
-    _order,
     _parse,
-    _prop_name,
     _text,
     _tree,
     _url,
@@ -52,15 +48,7 @@ from .properties import (
     _triggers,
     _zoned_times,
 )
-from .revisions import (
-    CANCELLED_DAYS,
-    DELETED_PROP,
-    Revision,
-    _revision,
-    history_line,
-    read_previous,
-    uid_digest,
-)
+from .revisions import CANCELLED_DAYS, Memory, Revision, _revision, remembered, stable_uid
 from .vtimezone import _vtimezone, _vtimezone_span
 
 __all__ = [
@@ -105,20 +93,6 @@ def default_filename(name: str) -> str:
     if not text or text.upper() in reserved:
         text = f"{text}-calendar" if text else "calendar"
     return f"{text}.ics"
-
-
-def stable_uid(calendar_name: str, event_id: str) -> str:
-    """The event's UID: the same for the same calendar and id, whatever else changes.
-
-    The id is kept readable; a digest of the calendar's name keeps two calendars that reuse an id
-    (``soc`` in 2024 and in 2025) apart when someone subscribes to both.
-    """
-    return f"{event_id}.{_digest(calendar_name)}@cica"
-
-
-@functools.lru_cache(maxsize=16)  # one calendar name per export, thousands of events
-def _digest(calendar_name: str) -> str:
-    return hashlib.sha256(calendar_name.encode("utf-8")).hexdigest()[:12]
 
 
 def select_events(schedule: Schedule, options: ExportOptions) -> list[Resolved]:
@@ -174,127 +148,11 @@ def export_ics(
     events = select_events(schedule, options)
     name = feed_name(schedule, options)
     memory = (
-        _remembered(schedule, events, previous, stamp, today or stamp.date())
+        remembered(schedule, events, previous, stamp, today or stamp.date())
         if previous
-        else _Memory({}, [], [])
+        else Memory({}, [], [])
     )
     return b"".join(_build(schedule, events, name, options, stamp, memory))
-
-
-@dataclass
-class _Memory:
-    """What this export carries from the one it replaces."""
-
-    revisions: Mapping[str, tuple[str, Revision]]  # UID -> (fingerprint, revision)
-    history: list[str]  # X-CICA-HISTORY lines
-    cancelled: list[list[str]]  # VEVENTs of deleted events, as lines
-
-
-def _remembered(
-    schedule: Schedule,
-    events: Sequence[Resolved],
-    previous: bytes,
-    stamp: dt.datetime,
-    today: dt.date,
-) -> _Memory:
-    """Revisions for ``events``, the history of the rest, and the deleted events to cancel."""
-    calendar_name = schedule.settings.name
-    in_calendar = {stable_uid(calendar_name, i) for i in schedule.events}
-    before = read_previous(previous, keep=in_calendar)
-    selected = {stable_uid(calendar_name, e.id) for e in events}
-    revisions = before.events
-    history = before.history
-    if history:
-        for uid in selected:
-            old = history.pop(uid_digest(uid), None)
-            if old is not None and uid not in revisions:
-                revisions[uid] = old
-    cancelled: list[list[str]] = []
-    for uid, (fingerprint, revision) in before.events.items():
-        if uid in selected:
-            continue
-        node = before.gone.get(uid)
-        if node is not None and not uid.endswith("@cica"):
-            continue  # not cica's (the file was someone else's): neither cancelled nor kept
-        if node is not None:
-            deleted_on = _deleted_on(node)
-            if deleted_on is None:  # deleted since the previous export: cancel it now
-                cancelled.append(_cancelled(node, revision, stamp, today))
-                continue
-            if (today - deleted_on).days < CANCELLED_DAYS:
-                cancelled.append(_restamped(node, stamp))
-                continue
-        history[uid_digest(uid)] = (fingerprint, revision)
-    lines = [history_line(key, *entry) for key, entry in sorted(history.items())]
-    return _Memory(revisions, lines, sorted(cancelled))
-
-
-def _stamp_text(moment: dt.datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _deleted_on(node: _Node) -> dt.date | None:
-    """The day a cancelled event was first published as deleted (its ``X-CICA-DELETED``)."""
-    for line in node.props:
-        if _prop_name(line) == DELETED_PROP:
-            try:
-                return dt.datetime.strptime(line.split(":", 1)[1], "%Y%m%d").date()
-            except (IndexError, ValueError):
-                return None
-    return None
-
-
-def _cancelled(node: _Node, revision: Revision, stamp: dt.datetime, today: dt.date) -> list[str]:
-    """The deleted event as published last time, now ``STATUS:CANCELLED`` with the next
-    SEQUENCE, without alarms, its zoned times in UTC (its VTIMEZONE may be gone)."""
-    later = max(stamp, revision.last_modified + dt.timedelta(seconds=1))
-    replaced = {
-        "DTSTAMP": f"DTSTAMP:{_stamp_text(stamp)}",
-        "SEQUENCE": f"SEQUENCE:{revision.sequence + 1}",
-        "LAST-MODIFIED": f"LAST-MODIFIED:{_stamp_text(later)}",
-        "STATUS": "STATUS:CANCELLED",
-    }
-    props = []
-    for line in node.props:
-        name = _prop_name(line)
-        if name in replaced:
-            props.append(replaced.pop(name))
-        elif name in ("DTSTART", "DTEND", "EXDATE"):
-            props.append(_in_utc(line))
-        else:
-            props.append(line)
-    props.extend(replaced.values())  # any the event lacked
-    props.append(f"{DELETED_PROP}:{today:%Y%m%d}")
-    order = _order("VEVENT", tuple(_prop_name(p) for p in props))
-    return ["BEGIN:VEVENT", *(props[i] for i in order), "END:VEVENT"]
-
-
-def _restamped(node: _Node, stamp: dt.datetime) -> list[str]:
-    """A cancelled event carried over as it was, but for this export's DTSTAMP."""
-    props = [
-        f"DTSTAMP:{_stamp_text(stamp)}" if _prop_name(p) == "DTSTAMP" else p for p in node.props
-    ]
-    return ["BEGIN:VEVENT", *props, "END:VEVENT"]
-
-
-def _in_utc(line: str) -> str:
-    """``DTSTART;TZID=Europe/Berlin:20240701T100000`` -> ``DTSTART:20240701T080000Z`` (each
-    value of a list, as in EXDATE)."""
-    head, _, value = line.partition(":")
-    name, *params = head.split(";")
-    zone_name = next((p[5:] for p in params if p.upper().startswith("TZID=")), None)
-    if zone_name is None:
-        return line
-    from ..core.zones import UnknownZoneError, get_zone
-
-    try:
-        zone = get_zone(zone_name.strip('"'))
-        moments = [
-            dt.datetime.strptime(v, "%Y%m%dT%H%M%S").replace(tzinfo=zone) for v in value.split(",")
-        ]
-    except (ValueError, UnknownZoneError):
-        return line
-    return f"{name}:{','.join(_stamp_text(m) for m in moments)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,7 +166,7 @@ def _build(
     name: str,
     options: ExportOptions,
     stamp: dt.datetime,
-    memory: _Memory,
+    memory: Memory,
 ) -> Iterator[bytes]:
     """The file's bytes, a component at a time: each event is built with ics, serialised,
     conformed and written before the next is built, so only one ``ics.Event`` is alive.

@@ -21,12 +21,14 @@ Two things keep it monotonic when the file does not show every event:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .conform import _Node, _prop_name, _tree
+from ..core.schedule import Resolved, Schedule
+from .conform import _Node, _order, _prop_name, _tree
 
 UTC = dt.UTC
 #: How long a deleted event stays in the feed as cancelled (days after the export that first
@@ -183,3 +185,136 @@ def _read_event(node: _Node) -> tuple[dict[str, str], list[str]]:
 _KEY_PROPS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED"})
 _KEY_INITIALS = frozenset("USLusl")
 _INITIALS = _KEY_INITIALS | _REVISION_INITIALS
+
+
+# What an export carries from the one it replaces
+
+
+def stable_uid(calendar_name: str, event_id: str) -> str:
+    """The event's UID: the same for the same calendar and id, whatever else changes.
+
+    The id is kept readable; a digest of the calendar's name keeps two calendars that reuse an id
+    (``soc`` in 2024 and in 2025) apart when someone subscribes to both.
+    """
+    return f"{event_id}.{_name_digest(calendar_name)}@cica"
+
+
+@functools.lru_cache(maxsize=16)  # one calendar name per export, thousands of events
+def _name_digest(calendar_name: str) -> str:
+    return hashlib.sha256(calendar_name.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class Memory:
+    """What this export carries from the one it replaces."""
+
+    revisions: Mapping[str, tuple[str, Revision]]  # UID -> (fingerprint, revision)
+    history: list[str]  # X-CICA-HISTORY lines
+    cancelled: list[list[str]]  # VEVENTs of deleted events, as lines
+
+
+def remembered(
+    schedule: Schedule,
+    events: Sequence[Resolved],
+    previous: bytes,
+    stamp: dt.datetime,
+    today: dt.date,
+) -> Memory:
+    """Revisions for ``events``, the history of the rest, and the deleted events to cancel."""
+    calendar_name = schedule.settings.name
+    in_calendar = {stable_uid(calendar_name, i) for i in schedule.events}
+    before = read_previous(previous, keep=in_calendar)
+    selected = {stable_uid(calendar_name, e.id) for e in events}
+    revisions = before.events
+    history = before.history
+    if history:
+        for uid in selected:
+            old = history.pop(uid_digest(uid), None)
+            if old is not None and uid not in revisions:
+                revisions[uid] = old
+    cancelled: list[list[str]] = []
+    for uid, (fingerprint, revision) in before.events.items():
+        if uid in selected:
+            continue
+        node = before.gone.get(uid)
+        if node is not None and not uid.endswith("@cica"):
+            continue  # not cica's (the file was someone else's): neither cancelled nor kept
+        if node is not None:
+            deleted_on = _deleted_on(node)
+            if deleted_on is None:  # deleted since the previous export: cancel it now
+                cancelled.append(_cancelled(node, revision, stamp, today))
+                continue
+            if (today - deleted_on).days < CANCELLED_DAYS:
+                cancelled.append(_restamped(node, stamp))
+                continue
+        history[uid_digest(uid)] = (fingerprint, revision)
+    lines = [history_line(key, *entry) for key, entry in sorted(history.items())]
+    return Memory(revisions, lines, sorted(cancelled))
+
+
+def _stamp_text(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _deleted_on(node: _Node) -> dt.date | None:
+    """The day a cancelled event was first published as deleted (its ``X-CICA-DELETED``)."""
+    for line in node.props:
+        if _prop_name(line) == DELETED_PROP:
+            try:
+                return dt.datetime.strptime(line.split(":", 1)[1], "%Y%m%d").date()
+            except (IndexError, ValueError):
+                return None
+    return None
+
+
+def _cancelled(node: _Node, revision: Revision, stamp: dt.datetime, today: dt.date) -> list[str]:
+    """The deleted event as published last time, now ``STATUS:CANCELLED`` with the next
+    SEQUENCE, without alarms, its zoned times in UTC (its VTIMEZONE may be gone)."""
+    later = max(stamp, revision.last_modified + dt.timedelta(seconds=1))
+    replaced = {
+        "DTSTAMP": f"DTSTAMP:{_stamp_text(stamp)}",
+        "SEQUENCE": f"SEQUENCE:{revision.sequence + 1}",
+        "LAST-MODIFIED": f"LAST-MODIFIED:{_stamp_text(later)}",
+        "STATUS": "STATUS:CANCELLED",
+    }
+    props = []
+    for line in node.props:
+        name = _prop_name(line)
+        if name in replaced:
+            props.append(replaced.pop(name))
+        elif name in ("DTSTART", "DTEND", "EXDATE"):
+            props.append(_in_utc(line))
+        else:
+            props.append(line)
+    props.extend(replaced.values())  # any the event lacked
+    props.append(f"{DELETED_PROP}:{today:%Y%m%d}")
+    order = _order("VEVENT", tuple(_prop_name(p) for p in props))
+    return ["BEGIN:VEVENT", *(props[i] for i in order), "END:VEVENT"]
+
+
+def _restamped(node: _Node, stamp: dt.datetime) -> list[str]:
+    """A cancelled event carried over as it was, but for this export's DTSTAMP."""
+    props = [
+        f"DTSTAMP:{_stamp_text(stamp)}" if _prop_name(p) == "DTSTAMP" else p for p in node.props
+    ]
+    return ["BEGIN:VEVENT", *props, "END:VEVENT"]
+
+
+def _in_utc(line: str) -> str:
+    """``DTSTART;TZID=Europe/Berlin:20240701T100000`` -> ``DTSTART:20240701T080000Z`` (each
+    value of a list, as in EXDATE)."""
+    head, _, value = line.partition(":")
+    name, *params = head.split(";")
+    zone_name = next((p[5:] for p in params if p.upper().startswith("TZID=")), None)
+    if zone_name is None:
+        return line
+    from ..core.zones import UnknownZoneError, get_zone
+
+    try:
+        zone = get_zone(zone_name.strip('"'))
+        moments = [
+            dt.datetime.strptime(v, "%Y%m%dT%H%M%S").replace(tzinfo=zone) for v in value.split(",")
+        ]
+    except (ValueError, UnknownZoneError):
+        return line
+    return f"{name}:{','.join(_stamp_text(m) for m in moments)}"
