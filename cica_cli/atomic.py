@@ -54,6 +54,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_folder(folder)
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file of cica's own (its cache) atomically, readable by the user only (0600), its
+    folder created private (0700). No fsync: a cache lost to a crash is only computed again.
+    Raises ``OSError``; the temporary file never stays behind."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _write_in_place(path: Path, data: bytes) -> None:
     try:
         with open(path, "wb") as handle:

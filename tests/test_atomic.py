@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cica_cli.atomic import write_atomic
+from cica_cli.atomic import write_atomic, write_private
 from cica_cli.errors import CannotWriteError
 
 
@@ -74,3 +74,16 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in folder.iterdir()) == ["feed.ics"]
+
+
+def test_write_private_is_private_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "cache" / "cica" / "entry.cache"
+    write_private(target, b"key\nbody")
+    assert target.read_bytes() == b"key\nbody"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.parent.stat().st_mode & 0o777 == 0o700
+    target.unlink()
+    target.mkdir()  # a folder where the file should go: the rename fails
+    with pytest.raises(OSError):
+        write_private(target, b"new")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["entry.cache"]

@@ -146,22 +146,14 @@ def _read(entry: Path, key: str) -> Schedule | None:
 
 
 def _write(entry: Path, key: str, schedule: Schedule) -> None:
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    from ..atomic import write_private
+
     try:
-        body = marshal.dumps(_encode(schedule))
-        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key.encode() + b"\n")
-            handle.write(body)
-        os.replace(tmp, entry)
+        write_private(entry, key.encode() + b"\n" + marshal.dumps(_encode(schedule)))
         with contextlib.suppress(OSError):  # the entry as cica 0.1 wrote it (JSON), if any
             os.unlink(entry.with_suffix(".json"))
-    except BaseException as err:  # a cache that cannot be written is no cache: the answer stands
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if not isinstance(err, Exception):  # Ctrl-C: cleaned up, and still an interruption
-            raise
+    except Exception:  # a cache that cannot be written is no cache: the answer stands
+        pass
 
 
 # The layout: {"event_fields": model.Event's field names, in order (a lookup whose names differ

@@ -326,18 +326,13 @@ class _Store:
         file, key = self._file()
         if file is None or self.data is None:
             return
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        from ..atomic import write_private
+
         try:
-            body = marshal.dumps(self.data)
-            file.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # cica's, private
-            file.parent.mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(key + b"\n" + body)
-            os.replace(tmp, file)
+            file.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # cica's folder
+            write_private(file, key + b"\n" + marshal.dumps(self.data))
         except Exception:  # a store that cannot be written is no store: the answers stand
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            pass
 
 
 _STORE = _Store()
