@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from cica_cli.core.agenda import build_agenda
 from cica_cli.core.loader import loads
-from cica_cli.core.repeat_rules import RuleError, check_text, is_occurrence, parts_of
+from cica_cli.core.repeat_rules import check_text, is_occurrence
 from cica_cli.core.repeats import build_rule
+from cica_cli.core.rule_text import RuleError, parts_of
 from cica_cli.remind.due import due_reminders
 from cica_cli.remind.settings import Address
 

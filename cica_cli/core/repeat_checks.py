@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Collection
 
 from .dates import Point
-from .repeat_rules import RuleError, check_text, is_occurrence, next_day, parts_of
-from .repeats import anchor_of, build_rule, first_start, parse_rule, starts_between, until_limit
+from .repeat_rules import check_text, is_occurrence, next_day
+from .repeats import anchor_of, build_rule, first_start, parse_rule, starts_between
+from .rule_text import RuleError, parts_of, until_limit
 
 __all__ = ["check_occurrences", "check_rule"]
 

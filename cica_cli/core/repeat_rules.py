@@ -27,17 +27,13 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from .suggest import did_you_mean
+from .rule_text import RuleError, parts_of, until_value
 
-__all__ = ["RuleError", "check_text", "is_occurrence", "next_day", "parts_of"]
+__all__ = ["check_text", "is_occurrence", "next_day"]
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
-_KNOWN = (
-    "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY",
-    "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST",
-)  # fmt: skip
 #: (lowest, highest) absolute value, whether negative values are allowed, and the FREQs
 #: RFC 5545 allows the part in (None: all).
 _RANGES: Mapping[str, tuple[int, int, bool, tuple[str, ...] | None]] = {
@@ -49,35 +45,6 @@ _RANGES: Mapping[str, tuple[int, int, bool, tuple[str, ...] | None]] = {
 }
 _DAY = re.compile(r"([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 _INTEGER = re.compile(r"[+-]?\d{1,4}")
-
-
-class RuleError(ValueError):
-    """A ``repeat`` cica will not expand, worded for the user (never dateutil's words)."""
-
-
-def parts_of(repeat: str) -> dict[str, str]:
-    """``{"FREQ": "WEEKLY", "BYDAY": "MO,WE"}`` (names and values upper-case), or RuleError."""
-    text = repeat.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    if not text:
-        raise RuleError("is empty: write a rule such as 'FREQ=WEEKLY;COUNT=10'")
-    if "DTSTART" in text.upper() or "\n" in text:
-        raise RuleError(
-            "give only the RRULE value, e.g. 'FREQ=YEARLY;COUNT=3' (the start is the event's)"
-        )
-    parts: dict[str, str] = {}
-    for part in text.split(";"):
-        name, eq, value = part.partition("=")
-        name, value = name.strip().upper(), value.strip().upper()
-        if not eq or not name or not value:
-            raise RuleError(f"{part.strip()!r} is not NAME=VALUE (parts are separated by ';')")
-        if name not in _KNOWN:
-            raise RuleError(f"{name} is not a part of an RRULE{did_you_mean(name, _KNOWN)}")
-        if name in parts:
-            raise RuleError(f"{name} is given twice")
-        parts[name] = value
-    return parts
 
 
 def check_text(repeat: str) -> dict[str, str]:
@@ -114,7 +81,7 @@ def check_text(repeat: str) -> dict[str, str]:
                     if name == "COUNT"
                     else "INTERVAL=0: the interval is at least 1"
                 )
-    if "UNTIL" in parts and _until_form(parts["UNTIL"]) is None:
+    if "UNTIL" in parts and until_value(parts["UNTIL"]) is None:
         raise RuleError(
             f"UNTIL={parts['UNTIL']} should be a day (20241231), a local time (20241231T170000) "
             "or a UTC time (20241231T120000Z)"
@@ -164,21 +131,6 @@ def _check_days(value: str, freq: str, weekno: bool) -> None:
             f"BYDAY={value}: give either plain weekdays or numbered ones (1MO, -1FR), not both "
             "in one rule (split it into two events)"
         )
-
-
-def _until_form(value: str) -> str | None:
-    utc = value.endswith("Z")
-    digits = value[:-1] if utc else value
-    try:
-        if len(digits) == 8 and not utc and digits.isdigit():
-            dt.datetime.strptime(digits, "%Y%m%d")
-            return "day"
-        if len(digits) == 15 and digits[8] == "T" and digits.replace("T", "", 1).isdigit():
-            dt.datetime.strptime(digits, "%Y%m%dT%H%M%S")
-            return "utc" if utc else "local"
-    except ValueError:
-        return None
-    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,12 +11,12 @@ then), anchored as late as is safe (``_skip_ahead``). Tests compare both ways wi
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from .dates import Point
+from .rule_text import rule_parts, rule_text, until_limit, until_value
 
 if TYPE_CHECKING:
     from dateutil.rrule import rrule, rruleset
@@ -109,7 +109,7 @@ def last_start(repeat: str, start: Point) -> dt.datetime | None:
         if after is not None and after <= until:
             return None  # an occurrence past the horizon: as if it never ends
         return plain.nth(anchor, k) if k >= 0 else None
-    parts = _rule_parts(repeat) or {}
+    parts = rule_parts(repeat) or {}
     if "COUNT" not in parts and "UNTIL" not in parts:
         return None
     if "UNTIL" in parts:
@@ -137,7 +137,7 @@ def last_start(repeat: str, start: Point) -> dt.datetime | None:
 def until_of(repeat: str, start: Point) -> dt.datetime | None:
     """UNTIL as the last naive wall-clock moment in the event's zone an occurrence may start
     (a UTC time converted, a day to its last moment), or None without UNTIL."""
-    parts = _rule_parts(repeat)
+    parts = rule_parts(repeat)
     return until_limit(parts.get("UNTIL") if parts else None, start)
 
 
@@ -213,7 +213,6 @@ class _Plain(NamedTuple):
         return until is None or when <= until
 
 
-_RULE_PART = re.compile(r"([A-Za-z]+)=([A-Za-z0-9,+-]+)")
 _PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
 _PERIOD_MONTHS = {"MONTHLY": 1, "YEARLY": 12}
 
@@ -227,7 +226,7 @@ def _plain_at(repeat: str, anchor: dt.datetime) -> _Plain | None:
 @lru_cache(maxsize=1024)
 def _plain(repeat: str) -> _Plain | None:
     """``repeat`` as a plain rule, or None for anything dateutil has to work out."""
-    parts = _rule_parts(repeat)
+    parts = rule_parts(repeat)
     if parts is None or not parts.keys() <= {"FREQ", "INTERVAL", "COUNT", "UNTIL"}:
         return None
     if "COUNT" in parts and "UNTIL" in parts:
@@ -236,7 +235,7 @@ def _plain(repeat: str) -> _Plain | None:
     if not (interval.isdigit() and count.isdigit()) or int(interval) < 1 or int(count) < 1:
         return None
     until = parts.get("UNTIL")
-    if until is not None and _until_value(until) is None:
+    if until is not None and until_value(until) is None:
         return None
     freq = parts.get("FREQ", "")
     days = _PERIOD_DAYS.get(freq, 0) * int(interval)
@@ -244,51 +243,6 @@ def _plain(repeat: str) -> _Plain | None:
     if not (days or months):
         return None
     return _Plain(days, months, int(count) if "COUNT" in parts else None, until)
-
-
-def _until_value(value: str) -> tuple[dt.datetime, str] | None:
-    """UNTIL read: the date-time written (a day as its midnight) and its form, ``"day"``,
-    ``"local"`` or ``"utc"``; None if it is none of RFC 5545's three forms."""
-    value = value.upper()
-    utc = value.endswith("Z")
-    digits = value[:-1] if utc else value
-    if not digits.replace("T", "", 1).isdigit():
-        return None
-    try:
-        if len(digits) == 8 and not utc:
-            return dt.datetime.strptime(digits, "%Y%m%d"), "day"
-        if len(digits) == 15 and digits[8] == "T":
-            return dt.datetime.strptime(digits, "%Y%m%dT%H%M%S"), "utc" if utc else "local"
-    except ValueError:
-        return None
-    return None
-
-
-def until_limit(value: str | None, start: Point) -> dt.datetime | None:
-    """UNTIL as the last naive wall-clock moment an occurrence may start, in the event's zone.
-
-    As RFC 5545 reads it: ``...Z`` is a UTC instant (20240705T060000Z is 11:00 in Astana); a
-    local date-time is the wall clock in the event's zone; a day includes the whole day.
-    """
-    if value is None:
-        return None
-    return _limit_in(value, start.tzinfo if isinstance(start, dt.datetime) else None)
-
-
-@lru_cache(maxsize=1024)
-def _limit_in(value: str, zone: dt.tzinfo | None) -> dt.datetime | None:
-    read = _until_value(value)
-    if read is None:
-        return None
-    when, form = read
-    if form == "day":
-        return dt.datetime.combine(when.date(), dt.time.max)
-    if form == "utc" and zone is not None:
-        try:
-            return when.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
-        except OverflowError:  # past the end of 9999 on the wall clock: no bound at all
-            return dt.datetime.max
-    return when
 
 
 def build_rule(
@@ -307,14 +261,14 @@ def build_rule(
     if not_before is not None:
         anchor = _skip_ahead(repeat, anchor, not_before)
     parsed = parse_rule(repeat)
-    parts = _rule_parts(repeat) or {}
+    parts = rule_parts(repeat) or {}
     until = until_limit(parts.get("UNTIL"), start)
     if isinstance(parsed, rrule):
         # `replace` derives the implied parts (the weekday of a weekly rule...) from `anchor`.
         if until is not None:
             return parsed.replace(dtstart=anchor, until=until)
         return parsed.replace(dtstart=anchor)
-    return rrulestr(_rule_text(repeat), dtstart=anchor)
+    return rrulestr(rule_text(repeat), dtstart=anchor)
 
 
 def _skip_ahead(repeat: str, anchor: dt.datetime, not_before: dt.datetime) -> dt.datetime:
@@ -334,7 +288,7 @@ def _skip_ahead(repeat: str, anchor: dt.datetime, not_before: dt.datetime) -> dt
     The new anchor stays at least one full period before ``not_before``. UNTIL and the BY* parts
     are absolute and unaffected; a test compares against dateutil for random rules.
     """
-    parts = _rule_parts(repeat)
+    parts = rule_parts(repeat)
     if parts is None or "COUNT" in parts or anchor >= not_before:
         return anchor
     freq = parts.get("FREQ")
@@ -358,47 +312,8 @@ def _skip_ahead(repeat: str, anchor: dt.datetime, not_before: dt.datetime) -> dt
 
 
 @lru_cache(maxsize=1024)
-def _rule_parts(repeat: str) -> dict[str, str] | None:
-    """``{"FREQ": "WEEKLY", "BYDAY": "MO,WE"}`` (upper-case), or None unless every part is a
-    plain ``NAME=VALUE`` (no spaces) and no name comes twice: anything else is left to dateutil
-    as it is."""
-    try:
-        text = _rule_text(repeat, keep_utc=True)
-    except ValueError:
-        return None
-    parts: dict[str, str] = {}
-    for part in text.split(";"):
-        m = _RULE_PART.fullmatch(part)
-        if m is None or m.group(1).upper() in parts:
-            return None
-        parts[m.group(1).upper()] = m.group(2).upper()
-    return parts
-
-
-@lru_cache(maxsize=1024)
 def parse_rule(repeat: str) -> rrule | rruleset:
     """``repeat`` parsed once per distinct text (a calendar has many events with one rule)."""
     from dateutil.rrule import rrulestr
 
-    return rrulestr(_rule_text(repeat), dtstart=dt.datetime(2000, 1, 1))
-
-
-@lru_cache(maxsize=1024)
-def _rule_text(repeat: str, keep_utc: bool = False) -> str:
-    """``repeat`` as dateutil and ``_rule_parts`` read it: no ``RRULE:``, each part's name and
-    value stripped and upper-case (`` freq = daily `` is ``FREQ=DAILY``, as ``check_text`` reads
-    it), and, unless ``keep_utc``, UNTIL without its ``Z`` (dateutil wants a naive UNTIL here;
-    ``build_rule`` sets the real bound, ``until_limit``)."""
-    text = repeat.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    if "DTSTART" in text.upper() or "\n" in text:
-        raise ValueError("give only the RRULE value, e.g. 'FREQ=YEARLY;COUNT=3'")
-    parts = []
-    for part in text.split(";"):
-        name, eq, value = part.partition("=")
-        name, value = name.strip().upper(), value.strip().upper()
-        if name == "UNTIL" and value.endswith("Z") and not keep_utc:
-            value = value[:-1]
-        parts.append(f"{name}{eq}{value}")
-    return ";".join(parts)
+    return rrulestr(rule_text(repeat), dtstart=dt.datetime(2000, 1, 1))
