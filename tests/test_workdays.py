@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import marshal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -354,7 +355,10 @@ def test_a_torn_or_foreign_store_is_a_miss(tmp_path: Path) -> None:
     try:
         assert WorkCalendar("AZ").holiday_name(NOV_11) == "National Flag Day (observed) (AZ)"
         store = tmp_path / "holidays" / "days-off.cache"
-        for damage in (store.read_bytes()[:-7], b"another key\n" + store.read_bytes(), b"\xff"):
+        key = store.read_bytes().split(b"\n", 1)[0]
+        foreign = key + b"\n" + marshal.dumps({"AZ": {2024: ("x", 1)}, "KZ": {2024: None}})
+        damages = (store.read_bytes()[:-7], b"another key\n" + store.read_bytes(), b"\xff", foreign)
+        for damage in damages:
             store.write_bytes(damage)
             keep_data_in(None)
             keep_data_in(tmp_path)

@@ -286,7 +286,9 @@ class _Store:
                 with contextlib.suppress(Exception), file.open("rb") as handle:
                     if handle.readline().rstrip(b"\n") == key:
                         loaded = marshal.loads(handle.read())
-                        if isinstance(loaded, dict):
+                        if isinstance(loaded, dict) and all(
+                            isinstance(years, dict) for years in loaded.values()
+                        ):
                             self.data = loaded
         return self.data
 
@@ -301,10 +303,10 @@ class _Store:
     def year(self, code: str, year: int) -> _Year:
         years = self._loaded().setdefault(code, {})
         entry = years.get(year)
-        if entry is None:
+        if not _well_formed(entry):  # not there yet (or not what this code writes): a miss
             entry = years[year] = _from_library(code, year)
             self._save()
-        return entry
+        return entry  # type: ignore[return-value]  # checked by _well_formed
 
     def _file(self) -> tuple[Path | None, bytes]:
         if self.folder is None:
@@ -333,6 +335,17 @@ class _Store:
             write_private(file, key + b"\n" + marshal.dumps(self.data))
         except Exception:  # a store that cannot be written is no store: the answers stand
             pass
+
+
+def _well_formed(entry: object) -> bool:
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 2
+        and isinstance(entry[0], tuple)
+        and all(isinstance(n, int) for n in entry[0])
+        and isinstance(entry[1], dict)
+        and all(isinstance(k, int) and isinstance(v, str) for k, v in entry[1].items())
+    )
 
 
 _STORE = _Store()
