@@ -78,6 +78,7 @@ COMMAND = Command(
         AS_OF,
     ),
     epilog=_EPILOG,
+    fast=True,
 )
 
 
