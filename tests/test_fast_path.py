@@ -1,4 +1,4 @@
-"""``commands/_fast``: plain ``upcoming``, ``next``, ``validate``, ``remind`` run without Typer,
+"""``commands/_fast``: plain command lines of the commands declared fast run without Typer,
 as with it."""
 
 from __future__ import annotations
