@@ -64,7 +64,7 @@ class Resolved(NamedTuple):
             if date_of(self.end, self.zone) >= after and date_of(self.start, self.zone) <= before:
                 yield self.start, self.end
             return
-        length = self.end - self.start
+        length = self._length()
         span_days = (date_of(self.end, self.zone) - date_of(self.start, self.zone)).days
         lo = dt.datetime.combine(after - dt.timedelta(days=span_days), dt.time.min)
         hi = dt.datetime.combine(before, dt.time.max)
@@ -75,21 +75,25 @@ class Resolved(NamedTuple):
         """The first occurrence that has not ended before ``day`` (None if the rule has run out)."""
         if not self.event.repeat:
             return (self.start, self.end) if date_of(self.end, self.zone) >= day else None
-        length = self.end - self.start
+        length = self._length()
         span_days = (date_of(self.end, self.zone) - date_of(self.start, self.zone)).days
         lo = dt.datetime.combine(day - dt.timedelta(days=span_days), dt.time.min)
         when = first_start(self.event.repeat, self.start, lo, self.event.except_)
         return None if when is None else self._occurrence(when, length)
 
+    def _length(self) -> dt.timedelta:
+        """Whole days for an all-day item; for a timed one the elapsed time (RFC 5545's "exact
+        duration"), which every occurrence keeps whatever the clocks do."""
+        return self.end - self.start if self.all_day else elapsed(self.start, self.end)
+
     def _occurrence(self, when: dt.datetime, length: dt.timedelta) -> tuple[Point, Point]:
+        """The occurrence starting at ``when`` (naive wall clock), ``length`` (``_length``) long."""
         if self.all_day:
             return when.date(), when.date() + length
         # A start in a gap is read with the offset before it (RFC 5545): 02:30 becomes 03:30.
-        # The length is elapsed time (RFC 5545's "exact duration"), whatever the clocks do.
         zone = self.zone
         start = localize(when, zone)
-        length_real = elapsed(self.start, self.end)
-        return start, (start.astimezone(dt.UTC) + length_real).astimezone(zone)
+        return start, (start.astimezone(dt.UTC) + length).astimezone(zone)
 
 
 _NO_DEPENDENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({})
