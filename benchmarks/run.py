@@ -170,13 +170,14 @@ class Runner:
         )
         self.env = env
 
-    def argv(self, command: Command, cal: Path, as_of: str) -> list[str]:
+    def argv(self, command: Command, cal: Path, as_of: str, mode: str = "warm") -> list[str]:
+        """The command line; an edit works on the copy of the calendar kept for ``mode``."""
         filled = [
             a.format(
                 cal=cal,
                 as_of=as_of,
                 tmp=self.scratch,
-                edit_cal=self.scratch / "edited.toml",
+                edit_cal=self.scratch / f"edited-{mode}.toml",
                 move_id=move_target(cal),
             )
             for a in command.args
@@ -246,7 +247,10 @@ def bench_calendar(
     """Warm up, then ``runs`` interleaved rounds of every command, warm and cold."""
     warm_cache = runner.scratch / f"cache-warm-{events}"
     shutil.rmtree(warm_cache, ignore_errors=True)
-    shutil.copyfile(cal, runner.scratch / "edited.toml")  # what `move` edits
+    # What `move` edits: a copy for each mode, so that a cold run's edit never leaves the warm
+    # cache behind a file it has not seen (each edit refreshes its own cache).
+    for mode in ("warm", "cold"):
+        shutil.copyfile(cal, runner.scratch / f"edited-{mode}.toml")
     rows: list[Row] = []
     for command in commands:
         row = Row(name, events, command, Timing(), Timing() if command.cica else None)
@@ -266,12 +270,12 @@ def bench_calendar(
     for n in range(runs):
         shift = n % len(live) if live else 0
         for row in live[shift:] + live[:shift]:
-            argv = runner.argv(row.command, cal, as_of)
-            modes = [] if row.command.empty else [(row.warm, warm_cache)]
+            modes = [] if row.command.empty else [(row.warm, warm_cache, "warm")]
             if row.cold is not None:
                 keep = None if row.command.empty else warm_cache
-                modes.append((row.cold, runner.fresh_cache(keep)))
-            for timing, cache in modes if n % 2 else modes[::-1]:
+                modes.append((row.cold, runner.fresh_cache(keep), "cold"))
+            for timing, cache, mode in modes if n % 2 else modes[::-1]:
+                argv = runner.argv(row.command, cal, as_of, mode)
                 seconds, rss, code, err = runner.run_once(argv, cache)
                 if code != 0 and not timing.status:
                     timing.status = _problem(code, err)
