@@ -559,3 +559,30 @@ def test_detaching_a_timed_event_keeps_the_zone_it_took(
     assert path.read_text(encoding="utf-8").endswith(
         '[events.b]\ntitle = "B"\ndate = 2024-07-03T11:00:00\ntimezone = "Asia/Baku"\n'
     )
+
+
+def _cached(calendar: Path) -> bool:
+    import os
+
+    from cica_cli.core.cache import cached_schedule
+
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "cica"
+    return cached_schedule(calendar, folder, calendar.read_bytes()) is not None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("move", "soc-astana-2024-06", "+1w"),  # written: the edited calendar is kept
+        ("move", "soc-astana-2024-06", "+1w", "--dry-run"),  # not written: the calendar as is
+        ("move", "soc-astana-2024-06", "2024-06-27"),  # where it is: nothing to write
+        ("move", "env-outcome-silence", "+1d"),  # refused
+    ],
+)
+def test_an_edit_leaves_the_calendar_cached_whatever_its_outcome(
+    cica: Cica, repo: Path, args: tuple[str, ...]
+) -> None:
+    calendar = repo / "events.toml"
+    assert not _cached(calendar)  # nothing cached yet: the edit loads the file itself
+    cica(*args)
+    assert _cached(calendar)  # the next command is served from the cache

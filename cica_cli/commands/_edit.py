@@ -10,7 +10,8 @@ its schedule in the cache, and print what moved (``cica diff``'s report) on stdo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -30,11 +31,37 @@ class Editing(NamedTuple):
     data: bytes
     schedule: Schedule
     cache_dir: Path | None
+    uncached: bool = False  # loaded, not yet kept in the cache (the edit's outcome will be)
 
 
-def open_for_edit(flag: Path | None) -> Editing:
-    """The user's calendar, loaded; ``EditRefusedError`` if it has problems already."""
-    from ..core.cache import load_schedule, read_calendar
+@contextmanager
+def open_for_edit(flag: Path | None) -> Iterator[Editing]:
+    """The user's calendar, loaded for an edit; ``EditRefusedError`` if it has problems already.
+
+    A calendar loaded here (not from the cache) is not cached at once: an edit that is written
+    keeps the edited schedule instead. Whatever else happens (a dry run, a refusal, nothing to
+    change), the calendar as it stays is cached on the way out, for the next command."""
+    editing = _open(flag)
+    try:
+        yield editing
+    finally:
+        if editing.uncached:
+            _keep_if_unchanged(editing)
+
+
+def _keep_if_unchanged(editing: Editing) -> None:
+    from ..core.cache import store_schedule
+
+    try:
+        unchanged = editing.path.read_bytes() == editing.data
+    except OSError:
+        return
+    if unchanged:
+        store_schedule(editing.path, editing.cache_dir, editing.data, editing.schedule)
+
+
+def _open(flag: Path | None) -> Editing:
+    from ..core.cache import cached_schedule, load_schedule, read_calendar
     from ..paths import find_calendar, packaged_calendar
 
     path = find_calendar(flag, os.environ, Path.cwd())
@@ -45,15 +72,18 @@ def open_for_edit(flag: Path | None) -> Editing:
         )
     data = read_calendar(path)
     cache_dir = cache_folder()
+    schedule = cached_schedule(path, cache_dir, data)
+    if schedule is not None:
+        return Editing(path, data.decode("utf-8"), data, schedule, cache_dir)
     try:
         with collector_paused():
-            schedule = load_schedule(path, cache_dir, data)
+            schedule = load_schedule(path, cache_dir, data, write=False)
     except CalendarDataError as err:
         raise EditRefusedError(
             f"not edited: {path} has problems already; fix them first (nothing was written):\n"
             + err.message
         ) from err
-    return Editing(path, data.decode("utf-8"), data, schedule, cache_dir)
+    return Editing(path, data.decode("utf-8"), data, schedule, cache_dir, uncached=True)
 
 
 def find_event(schedule: Schedule, event_id: str) -> Resolved:
@@ -210,16 +240,16 @@ def set_status(
     """``cica done`` / ``cica cancel``: write ``status = "<status>"`` into the event's table."""
     from ..edit.rewrite import set_fields
 
-    editing = open_for_edit(calendar)
-    event = find_event(editing.schedule, event_id)
-    if event.event.status == status:
-        say(f"{event_id} is {status} already; nothing to write")
-        return
-    finish_edit(
-        editing,
-        event_id,
-        lambda exact: set_fields(editing.text, event_id, {"status": status}, exact),
-        lambda diff: f"{event_id}: status {event.event.status} -> {status}",
-        dry_run,
-        json_,
-    )
+    with open_for_edit(calendar) as editing:
+        event = find_event(editing.schedule, event_id)
+        if event.event.status == status:
+            say(f"{event_id} is {status} already; nothing to write")
+            return
+        finish_edit(
+            editing,
+            event_id,
+            lambda exact: set_fields(editing.text, event_id, {"status": status}, exact),
+            lambda diff: f"{event_id}: status {event.event.status} -> {status}",
+            dry_run,
+            json_,
+        )

@@ -112,14 +112,14 @@ def run(
         "tags": list(tag) if tag else None,
         "country": country,
     }
-    editing = open_for_edit(calendar)
-    if event_id in editing.schedule.events:
-        raise EditRefusedError(f"not added: there is an event {event_id!r} already")
-    finish_edit(
-        editing,
-        event_id,
-        lambda exact: append_event(editing.text, event_id, fields),
-        lambda diff: f"added {event_id}",
-        dry_run,
-        json_,
-    )
+    with open_for_edit(calendar) as editing:
+        if event_id in editing.schedule.events:
+            raise EditRefusedError(f"not added: there is an event {event_id!r} already")
+        finish_edit(
+            editing,
+            event_id,
+            lambda exact: append_event(editing.text, event_id, fields),
+            lambda diff: f"added {event_id}",
+            dry_run,
+            json_,
+        )

@@ -80,35 +80,35 @@ def run(
         raise UsageError(f"no such option: {misspelt[0]} (see cica move --help)")
     # `+2 working days` unquoted arrives as three arguments
     parsed = parse_when(" ".join(when))
-    editing = open_for_edit(calendar)
-    event = find_event(editing.schedule, event_id)
-    # `+2 working days` counts the working days of the event's country
-    days = editing.schedule.work_calendar(event.country)
+    with open_for_edit(calendar) as editing:
+        event = find_event(editing.schedule, event_id)
+        # `+2 working days` counts the working days of the event's country
+        days = editing.schedule.work_calendar(event.country)
 
-    def shifter(point: Point, offset: Offset) -> Point:
-        # a local date-time (as typed) is shifted as the instant it is in the event's zone
-        if isinstance(point, dt.datetime) and point.tzinfo is None:
-            moved = apply_offset(point.replace(tzinfo=event.zone), offset, days)
-            assert isinstance(moved, dt.datetime)
-            return moved.astimezone(event.zone).replace(tzinfo=None)
-        return apply_offset(point, offset, days)
+        def shifter(point: Point, offset: Offset) -> Point:
+            # a local date-time (as typed) is shifted as the instant it is in the event's zone
+            if isinstance(point, dt.datetime) and point.tzinfo is None:
+                moved = apply_offset(point.replace(tzinfo=event.zone), offset, days)
+                assert isinstance(moved, dt.datetime)
+                return moved.astimezone(event.zone).replace(tzinfo=None)
+            return apply_offset(point, offset, days)
 
-    changes = plan_move(
-        event, parsed, shifter, detach=detach, default_zone=editing.schedule.settings.timezone
-    )
+        changes = plan_move(
+            event, parsed, shifter, detach=detach, default_zone=editing.schedule.settings.timezone
+        )
 
-    def done(diff: ScheduleDiff) -> str:
-        change = next((c for c in diff.changed if c.id == event_id), None)
-        if change is None or not change.dates:
-            return f"{event_id} stays where it was"
-        first = change.dates[0]
-        return f"moved {event_id}: {first.field} {moved_text(first, change.new.zone)}"
+        def done(diff: ScheduleDiff) -> str:
+            change = next((c for c in diff.changed if c.id == event_id), None)
+            if change is None or not change.dates:
+                return f"{event_id} stays where it was"
+            first = change.dates[0]
+            return f"moved {event_id}: {first.field} {moved_text(first, change.new.zone)}"
 
-    finish_edit(
-        editing,
-        event_id,
-        lambda exact: set_fields(editing.text, event_id, changes, exact),
-        done,
-        dry_run,
-        json_,
-    )
+        finish_edit(
+            editing,
+            event_id,
+            lambda exact: set_fields(editing.text, event_id, changes, exact),
+            done,
+            dry_run,
+            json_,
+        )

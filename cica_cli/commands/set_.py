@@ -94,18 +94,18 @@ def run(
         new = value if value.strip() else None
     else:
         new = value
-    editing = open_for_edit(calendar)
-    current = getattr(find_event(editing.schedule, event_id).event, field)
-    if (tuple(new) if isinstance(new, list) else new) == current:
-        from ._runtime import say
+    with open_for_edit(calendar) as editing:
+        current = getattr(find_event(editing.schedule, event_id).event, field)
+        if (tuple(new) if isinstance(new, list) else new) == current:
+            from ._runtime import say
 
-        say(f"{event_id}: {field} is that already; nothing to write")
-        return
-    finish_edit(
-        editing,
-        event_id,
-        lambda exact: set_fields(editing.text, event_id, {field: new}, exact),
-        lambda diff: f"{event_id}: {field} set",
-        dry_run,
-        json_,
-    )
+            say(f"{event_id}: {field} is that already; nothing to write")
+            return
+        finish_edit(
+            editing,
+            event_id,
+            lambda exact: set_fields(editing.text, event_id, {field: new}, exact),
+            lambda diff: f"{event_id}: {field} set",
+            dry_run,
+            json_,
+        )
