@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cica_cli.core import workdays
+from cica_cli.core import country_days
 from cica_cli.core.dates import apply_offset, parse_offset
 from cica_cli.core.loader import loads
 from cica_cli.core.workdays import (
@@ -344,7 +344,7 @@ def test_the_store_gives_the_librarys_answers_then_and_from_disk(
         def no_library(code: str, year: int) -> object:
             raise AssertionError(f"the library was asked for {code} {year}")
 
-        monkeypatch.setattr(workdays, "_from_library", no_library)
+        monkeypatch.setattr(country_days, "_from_library", no_library)
         assert answers() == expected
     finally:
         keep_data_in(None)
