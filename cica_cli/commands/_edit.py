@@ -61,7 +61,8 @@ def _keep_if_unchanged(editing: Editing) -> None:
 
 
 def _open(flag: Path | None) -> Editing:
-    from ..core.cache import cached_schedule, load_schedule, read_calendar
+    from ..core.cache import cached_schedule, read_calendar
+    from ..core.loader import loads
     from ..paths import find_calendar, packaged_calendar
 
     path = find_calendar(flag, os.environ, Path.cwd())
@@ -77,7 +78,7 @@ def _open(flag: Path | None) -> Editing:
         return Editing(path, data.decode("utf-8"), data, schedule, cache_dir)
     try:
         with collector_paused():
-            schedule = load_schedule(path, cache_dir, data, write=False)
+            schedule = loads(data, str(path), path).schedule  # a miss: cached on the way out
     except CalendarDataError as err:
         raise EditRefusedError(
             f"not edited: {path} has problems already; fix them first (nothing was written):\n"

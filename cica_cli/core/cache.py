@@ -67,25 +67,26 @@ def read_calendar(path: Path) -> bytes:
     return paths.read_calendar(path)
 
 
-def load_schedule(
-    path: Path, cache_dir: Path | None, data: bytes | None = None, write: bool = True
-) -> Schedule:
-    """The schedule of the calendar at ``path``: from the cache if it has it, else loaded (and
-    kept, unless not ``write``: an edit about to replace it keeps the edited one instead).
+def load_schedule(path: Path, cache_dir: Path | None, data: bytes | None = None) -> Schedule:
+    """The schedule of the calendar at ``path``: from the cache if it has it, else loaded and
+    kept.
 
     ``cache_dir`` None means no cache; ``data``: the file's bytes, if already read. Errors are
     those of ``loader.load``; the cache itself never raises.
     """
     if data is None:
         data = read_calendar(path)
-    schedule = cached_schedule(path, cache_dir, data)
-    if schedule is not None:
-        return schedule
+    keep_data_in(cache_dir)  # the countries' days off, which a miss may need
+    entry, key = _entry(path, cache_dir, data)  # the file's digest, taken once
+    if entry is not None and key is not None:
+        schedule = _read(entry, key)
+        if schedule is not None:
+            return schedule
     from .loader import loads
 
     schedule = loads(data, str(path), path).schedule
-    if write:
-        store_schedule(path, cache_dir, data, schedule)
+    if entry is not None and key is not None:
+        _write(entry, key, schedule)
     return schedule
 
 
