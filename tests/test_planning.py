@@ -586,3 +586,28 @@ def test_an_edit_leaves_the_calendar_cached_whatever_its_outcome(
     assert not _cached(calendar)  # nothing cached yet: the edit loads the file itself
     cica(*args)
     assert _cached(calendar)  # the next command is served from the cache
+
+
+def test_an_edit_from_the_cache_keeps_what_loading_the_edited_file_gives(
+    cica: Cica, repo: Path
+) -> None:
+    # The edit starts from the cache's entry and stores the rows of the events it did not
+    # change as they were read: the entry must hold what loading the edited file gives.
+    import marshal
+    import os
+
+    from cica_cli.core import cache
+    from cica_cli.core.loader import load
+
+    calendar = repo / "events.toml"
+    assert cica("validate").code == 0  # the cache now holds the calendar
+    assert _cached(calendar)
+    result = cica("move", "soc-astana-2024-06", "+1w")
+    assert result.code == 0, result.err
+    assert result.out.endswith("2 changed\n")  # and the silence procedure computed from it
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "cica"
+    entry, key = cache._entry(calendar, folder, calendar.read_bytes())
+    assert entry is not None and key is not None
+    head, body = entry.read_bytes().split(b"\n", 1)
+    assert head.decode() == key  # the entry is the edited file's
+    assert marshal.loads(body) == cache._encode(load(calendar).schedule)

@@ -31,7 +31,7 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
 
@@ -90,19 +90,35 @@ def load_schedule(path: Path, cache_dir: Path | None, data: bytes | None = None)
     return schedule
 
 
-def cached_schedule(path: Path, cache_dir: Path | None, data: bytes) -> Schedule | None:
+class Cached(NamedTuple):
+    """A schedule as the cache held it, with its events' rows as stored: an edit that keeps the
+    edited schedule encodes only the events it changed (``store_schedule``'s ``read``)."""
+
+    schedule: Schedule
+    rows: list[list[Any]]
+
+
+def cached_schedule(path: Path, cache_dir: Path | None, data: bytes) -> Cached | None:
     """The cache's schedule of ``path`` holding ``data``, or None (a miss). Never raises."""
     keep_data_in(cache_dir)  # the countries' days off, which a miss may need
     entry, key = _entry(path, cache_dir, data)
-    return None if entry is None or key is None else _read(entry, key)
+    return None if entry is None or key is None else _read_entry(entry, key)
 
 
-def store_schedule(path: Path, cache_dir: Path | None, data: bytes, schedule: Schedule) -> None:
+def store_schedule(
+    path: Path,
+    cache_dir: Path | None,
+    data: bytes,
+    schedule: Schedule,
+    read: Cached | None = None,
+) -> None:
     """Keep ``schedule`` as the entry of ``path`` holding ``data`` (an edit just wrote them), so
-    that the next command is served from the cache. Never raises."""
+    that the next command is served from the cache. ``read``: the entry the edit started from;
+    the rows of the events ``schedule`` shares with it (the very same records) are kept as they
+    were, not encoded again. Never raises."""
     entry, key = _entry(path, cache_dir, data)
     if entry is not None and key is not None:
-        _write(entry, key, schedule)
+        _write(entry, key, schedule, read)
 
 
 def _entry(path: Path, cache_dir: Path | None, data: bytes) -> tuple[Path | None, str | None]:
@@ -144,20 +160,26 @@ def _fingerprint() -> str:
 
 
 def _read(entry: Path, key: str) -> Schedule | None:
+    read = _read_entry(entry, key)
+    return None if read is None else read.schedule
+
+
+def _read_entry(entry: Path, key: str) -> Cached | None:
     try:
         with entry.open("rb") as handle:
             if handle.readline().rstrip(b"\n") != key.encode():
                 return None
-            return _decode(marshal.loads(handle.read()))
+            doc = marshal.loads(handle.read())
+        return Cached(_decode(doc), doc["events"])
     except Exception:  # any problem with the cache is a miss, never an error
         return None
 
 
-def _write(entry: Path, key: str, schedule: Schedule) -> None:
+def _write(entry: Path, key: str, schedule: Schedule, read: Cached | None = None) -> None:
     from ..atomic import write_private
 
     try:
-        write_private(entry, key.encode() + b"\n" + marshal.dumps(_encode(schedule)))
+        write_private(entry, key.encode() + b"\n" + marshal.dumps(_encode(schedule, read)))
         with contextlib.suppress(OSError):  # the entry as cica 0.1 wrote it (JSON), if any
             os.unlink(entry.with_suffix(".json"))
     except Exception:  # a cache that cannot be written is no cache: the answer stands
@@ -176,7 +198,7 @@ class _Uncacheable(Exception):
     """A value this layout cannot hold exactly: such a calendar is simply not cached."""
 
 
-def _encode(schedule: Schedule) -> dict[str, Any]:
+def _encode(schedule: Schedule, read: Cached | None = None) -> dict[str, Any]:
     s = schedule.settings
     settings = {
         "name": s.name,
@@ -187,19 +209,14 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
         "country": s.country,
         "workdays": [d.isoformat() for d in s.workdays],
     }
-    events = [
-        [
-            r.id,
-            _encode_event(r.event),
-            r.zone_name,
-            _encode_point(r.start, r.zone_name),
-            _encode_point(r.end, r.zone_name),
-            dict(r.computed),
-            r.depends_on,
-            r.country,
-        ]
-        for r in schedule.events.values()
-    ]
+    stored: dict[str, tuple[Resolved, list[Any]]] = {}
+    if read is not None:  # an event still resolved as it was read is stored as it was
+        pairs = zip(read.schedule.events.values(), read.rows, strict=True)
+        stored = {r.id: (r, row) for r, row in pairs}
+    events = []
+    for r in schedule.events.values():
+        same = stored.get(r.id)
+        events.append(same[1] if same is not None and same[0] is r else _encode_resolved(r))
     dependents = {k: v for k, v in schedule.dependents.items() if v}
     return {
         "event_fields": _EVENT_FIELDS,
@@ -207,6 +224,19 @@ def _encode(schedule: Schedule) -> dict[str, Any]:
         "events": events,
         "dependents": dependents,
     }
+
+
+def _encode_resolved(r: Resolved) -> list[Any]:
+    return [
+        r.id,
+        _encode_event(r.event),
+        r.zone_name,
+        _encode_point(r.start, r.zone_name),
+        _encode_point(r.end, r.zone_name),
+        dict(r.computed),
+        r.depends_on,
+        r.country,
+    ]
 
 
 def _encode_event(event: Event) -> list[Any]:
@@ -261,7 +291,8 @@ def _decode(doc: dict[str, Any]) -> Schedule:
     return Schedule(settings, events, dependents)
 
 
-def _decode_event(fields: list[Any]) -> Event:
+def _decode_event(stored: list[Any]) -> Event:
+    fields = stored.copy()  # the stored row stays as it was read (see ``Cached``)
     for i in _DATE_VALUED:
         value = fields[i]
         if value.__class__ is list:
