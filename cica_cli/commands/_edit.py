@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import CalendarDataError, CalendarNotFoundError, EditRefusedError, UsageError
 from ._runtime import cache_folder, collector_paused, say, write_out
@@ -194,33 +194,50 @@ class Resolution(NamedTuple):
 
 def _quick_load(editing: Editing, text: str, event_id: str) -> Resolution | str | None:
     """The schedule of ``text`` worked out from the one before the edit, which is what makes an
-    edit of a large calendar fast: both texts are parsed (TOML, in Rust), and must hold the
-    same values but the edited event's table (else ``_WRONG_PLACE``: the edit found the wrong
-    place); that table alone is validated, and only the dates that follow from it are computed
+    edit of a large calendar fast. ``text`` must hold the same values as before but the edited
+    event's table (else ``_WRONG_PLACE``: the edit found the wrong place). That is shown from the
+    text around the event's table (``blocks.replaced_table``), or else by parsing both texts
+    whole. The table alone is validated, and only the dates that follow from it are computed
     again (``resolve.resolve_edit``). None when the edit has a problem: the caller then loads
     the text as every command does, for every problem with its line."""
     from ..core.model import ID_PATTERN
     from ..core.resolve import ScheduleError, resolve_edit
     from ..core.schema import ValidationError, validate_event
-    from ..core.toml_text import TomlError, parse
+    from ..edit.blocks import replaced_table
 
-    try:
-        before, after = parse(editing.text), parse(text)
-    except TomlError:
+    if not ID_PATTERN.match(event_id):
         return None
-    old_events, new_events = before.get("events", {}), after.get("events")
-    if not isinstance(old_events, dict) or not isinstance(new_events, dict):
-        return None
-    table = new_events.get(event_id)
-    if not isinstance(table, dict) or not ID_PATTERN.match(event_id):
-        return None
-    expected = {**before, "events": {**old_events, event_id: table}}
-    if expected != after:
-        return _WRONG_PLACE
+    table = replaced_table(editing.text, text, event_id)
+    if table is None:
+        compared = _table_if_only_it_changed(editing.text, text, event_id)
+        if not isinstance(compared, dict):
+            return compared
+        table = compared
     try:
         return Resolution(resolve_edit(editing.schedule, event_id, validate_event(table)))
     except (ValidationError, ScheduleError):
         return None
+
+
+def _table_if_only_it_changed(
+    before: str, after: str, event_id: str
+) -> dict[str, Any] | str | None:
+    """The edited event's table in ``after``, if both texts parse (TOML, in Rust) to the same
+    values but that table; else ``_WRONG_PLACE``, or None if either does not parse."""
+    from ..core.toml_text import TomlError, parse
+
+    try:
+        old, new = parse(before), parse(after)
+    except TomlError:
+        return None
+    old_events, new_events = old.get("events", {}), new.get("events")
+    if not isinstance(old_events, dict) or not isinstance(new_events, dict):
+        return None
+    table = new_events.get(event_id)
+    if not isinstance(table, dict):
+        return None
+    expected = {**old, "events": {**old_events, event_id: table}}
+    return table if expected == new else _WRONG_PLACE
 
 
 def _only_edited(before: Schedule, after: Schedule, event_id: str) -> bool:
