@@ -98,6 +98,7 @@ def run(
     from ..atomic import write_atomic
     from ..core.zones import get_zone
     from ..ical.export import ExportOptions, default_filename, export_ics, feed_name
+    from ..ical.parallel import workers_available
 
     wanted = kinds(kind)
     if alarm and no_alarms:
@@ -122,7 +123,7 @@ def run(
     stamp = _stamp(os.environ.get("SOURCE_DATE_EPOCH"), loaded.path)
     if output == "-":
         with collector_paused():  # see collector_paused: the schedule is all the collector sees
-            data = export_ics(schedule, stamp, options)
+            data = export_ics(schedule, stamp, options, workers=workers_available())
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         target = None
@@ -132,7 +133,9 @@ def run(
             target = target / default_filename(feed_name(schedule, options))
         previous = _previous(target, _largest_export(loaded.path))
         with collector_paused():
-            data = export_ics(schedule, stamp, options, previous=previous, today=today)
+            data = export_ics(
+                schedule, stamp, options, previous, today, workers=workers_available()
+            )
         if data != previous:  # an unchanged feed keeps its mtime: web servers answer 304
             write_atomic(target, data)
     cancelled = data.count(b"\r\nX-CICA-DELETED:")

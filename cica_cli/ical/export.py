@@ -39,6 +39,7 @@ from .conform import (
 )
 from .draft import _drafted, _Memo, _revise
 from .options import ExportOptions
+from .parallel import in_parts
 from .properties import (
     _categories,
     _description,
@@ -132,6 +133,7 @@ def export_ics(
     options: ExportOptions = ExportOptions(),  # frozen, so a shared default is safe
     previous: bytes | None = None,
     today: dt.date | None = None,
+    workers: int = 1,
 ) -> bytes:
     """The calendar as an RFC 5545 file (UTF-8, CRLF, folded), ready to write as is.
 
@@ -141,6 +143,7 @@ def export_ics(
     any: it is where SEQUENCE and LAST-MODIFIED are remembered, with the history of the events
     this selection leaves out; events deleted since are published as cancelled, for
     ``CANCELLED_DAYS`` days counted in ``today`` (default: the stamp's day). See ``revisions``.
+    ``workers``: how many processes may build the events (``parallel``); the bytes are the same.
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be an aware datetime")
@@ -152,7 +155,7 @@ def export_ics(
         if previous
         else Memory({}, [], [])
     )
-    return b"".join(_build(schedule, events, name, options, stamp, memory))
+    return b"".join(_build(schedule, events, name, options, stamp, memory, workers))
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,9 +170,11 @@ def _build(
     options: ExportOptions,
     stamp: dt.datetime,
     memory: Memory,
+    workers: int = 1,
 ) -> Iterator[bytes]:
     """The file's bytes, a component at a time: each event is built with ics, serialised,
-    conformed and written before the next is built, so only one ``ics.Event`` is alive.
+    conformed and written before the next is built, so only one ``ics.Event`` is alive (in
+    each of the ``workers`` processes that share the events, see ``parallel``).
 
     Each event is drafted once, as new (SEQUENCE 0, LAST-MODIFIED ``stamp``); its content
     (which excludes both) decides its revision against ``before``, and only the two revision
@@ -197,6 +202,25 @@ def _build(
         yield _emit(_tree(zone).lines())
     for child in root.children:
         yield _emit(child.lines())
+
+    def make(start: int, stop: int) -> Iterator[bytes]:
+        return _vevents(events[start:stop], schedule, options, stamp, memory)
+
+    yield from in_parts(make, len(events), workers)
+    for lines in memory.cancelled:
+        yield _emit(lines)
+    yield _emit([f"END:{root.name}"])
+
+
+def _vevents(
+    events: Sequence[Resolved],
+    schedule: Schedule,
+    options: ExportOptions,
+    stamp: dt.datetime,
+    memory: Memory,
+) -> Iterator[bytes]:
+    """Each event's VEVENT, a component at a time (see ``_build``)."""
+    settings = schedule.settings
     before = memory.revisions
     draft = Revision(0, stamp)
     instant = get_arrow(stamp)  # converted once, not twice per event
@@ -213,9 +237,6 @@ def _build(
             if revision != draft:
                 _revise(node, revision, memo)
             yield _emit(node.lines())
-    for lines in memory.cancelled:
-        yield _emit(lines)
-    yield _emit([f"END:{root.name}"])
 
 
 def _event(
