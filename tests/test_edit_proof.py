@@ -4,6 +4,7 @@ quick search for an event's header (``blocks.MultilineStrings``), against a real
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from typing import Any
 
@@ -165,13 +166,13 @@ def test_a_region_found_wrong_is_not_trusted(
     assert replaced_table(before, edited, "a") is None
 
 
-def test_lines_following_the_table_that_are_not_a_header_are_not_taken() -> None:
-    # A text the quick search could cut wrongly: the table goes on after a line it might take
-    # for its end. The answer, when there is one, is always what reading the files gives.
+def test_a_commented_header_does_not_end_the_table() -> None:
+    # The table goes on after a comment that reads as a header: the key below it is the
+    # table's, as reading the files whole says.
     before = '[events.a]\ntitle = "A"\n# [events.b]\ndate = 2024-07-01\n[events.b]\ntitle = "B"\n'
     after = before.replace('"A"', '"A2"')
     table = replaced_table(before, after, "a")
-    assert table == {"title": "A2", "date": __import__("datetime").date(2024, 7, 1)}
+    assert table == {"title": "A2", "date": dt.date(2024, 7, 1)}
     assert _whole(before, after, "a")
 
 

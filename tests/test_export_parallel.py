@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -166,7 +166,7 @@ def test_workers_are_the_cpus_at_most_four_and_one_without_a_safe_fork(
 
 @needs_fork
 def test_the_command_writes_what_one_process_would(
-    cica: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cica: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_SHARE", 10)
     monkeypatch.setattr(parallel, "workers_available", lambda: 3)
@@ -174,7 +174,7 @@ def test_the_command_writes_what_one_process_would(
     calendar = tmp_path / "events.toml"
     calendar.write_bytes(_calendar(60))
     target = tmp_path / "feed.ics"
-    result: Result = cica("export", "-c", str(calendar), "-o", str(target))  # type: ignore[operator]
+    result = cica("export", "-c", str(calendar), "-o", str(target))
     assert result.code == 0, result.err
     schedule = loads(calendar.read_bytes(), str(calendar)).schedule
     assert target.read_bytes() == export_ics(schedule, STAMP, ExportOptions())

@@ -499,50 +499,41 @@ def test_an_edit_that_makes_a_cycle_is_left_to_the_full_resolution() -> None:
         resolve_edit(previous, "soc-astana-2024-06", soc._replace(date="nowhere + 1d"))
 
 
-def test_a_header_inside_a_string_is_not_taken_for_the_events(
-    cica: Cica, write_calendar: Callable[[str], Path]
-) -> None:
-    text = (
-        '[calendar]\ntimezone = "UTC"\n\n'
-        '[events.notes]\ntitle = "Notes"\ndate = 2024-07-01\ndescription = """\n'
-        '[events.call]\ntitle = "not this one"\n"""\n\n'
-        '[events.call]\ntitle = "Call"\ndate = 2024-07-02  # the real one\n'
-    )
-    path = write_calendar(text)
-    result = cica("move", "call", "+1d", "-c", str(path))
-    assert result.code == 0, result.err
-    assert path.read_text(encoding="utf-8") == text.replace(
-        "2024-07-02  # the real one", "2024-07-03  # the real one"
-    )
+# A look-alike header inside a multi-line string, before the event's real one.
+HEADER_IN_A_STRING = (
+    '[calendar]\ntimezone = "UTC"\n\n'
+    '[events.notes]\ntitle = "Notes"\ndate = 2024-07-01\ndescription = """\n'
+    '[events.call]\ntitle = "not this one"\n"""\n\n'
+    '[events.call]\ntitle = "Call"\ndate = 2024-07-02  # the real one\n'
+)
 
 
-def test_an_edit_made_in_the_wrong_place_is_made_again_the_exact_way(
-    cica: Cica, write_calendar: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("blind", [False, True], ids=["quick search", "blind quick search"])
+def test_a_header_inside_a_string_is_not_the_events(
+    cica: Cica,
+    write_calendar: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    blind: bool,
 ) -> None:
-    # A quick search that takes the look-alike header inside the string for the event's: the
-    # edit it makes reads as a valid file, with the notes' description changed. It must be
-    # noticed, and the edit made again the exact way.
+    # The quick search skips the look-alike. A quick search blind to strings would take it:
+    # the edit it makes reads as a valid file with the notes' description changed, which must
+    # be noticed, and the edit made again the exact way.
     import cica_cli.edit.rewrite as rewrite
 
-    text = (
-        '[calendar]\ntimezone = "UTC"\n\n'
-        '[events.notes]\ntitle = "Notes"\ndate = 2024-07-01\ndescription = """\n'
-        '[events.call]\ntitle = "not this one"\n"""\n\n'
-        '[events.call]\ntitle = "Call"\ndate = 2024-07-02  # the real one\n'
-    )
     exact_region = rewrite.event_region
 
-    def blind(text: str, event_id: str, exact: bool = False) -> Region:
+    def blind_region(text: str, event_id: str, exact: bool = False) -> Region:
         if exact:
             return exact_region(text, event_id, exact=True)
         start = text.index("[events.call]")
         return Region(start, text.index('"""', start))
 
-    monkeypatch.setattr(rewrite, "event_region", blind)
-    path = write_calendar(text)
+    if blind:
+        monkeypatch.setattr(rewrite, "event_region", blind_region)
+    path = write_calendar(HEADER_IN_A_STRING)
     result = cica("move", "call", "+1d", "-c", str(path))
     assert result.code == 0, result.err
-    assert path.read_text(encoding="utf-8") == text.replace(
+    assert path.read_text(encoding="utf-8") == HEADER_IN_A_STRING.replace(
         "2024-07-02  # the real one", "2024-07-03  # the real one"
     )
 

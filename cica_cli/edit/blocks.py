@@ -202,18 +202,15 @@ class MultilineStrings:
 
 
 def _table_header(text: str, event_id: str, strings: MultilineStrings) -> re.Match[str] | None:
-    """The header line of ``[events.<id>]``: found by the id, then the line read."""
+    """The header line of ``[events.<id>]``: found by the id closing a bracket (a literal
+    search, quick even for a short id), then the line read."""
     pattern = _table_pattern("events", event_id)
-    i = text.find(event_id)
-    while i >= 0:
-        line_start = text.rfind("\n", 0, i) + 1
-        line_end = text.find("\n", i)
-        if line_end < 0:
-            line_end = len(text)
-        match = pattern.match(text, line_start, line_end)
+    for found in re.finditer(re.escape(event_id) + "[\"']?[ \t]*\\]", text):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        line_end = text.find("\n", found.end())
+        match = pattern.match(text, line_start, len(text) if line_end < 0 else line_end)
         if match and not strings.cover(line_start):
             return match
-        i = text.find(event_id, line_end)
     return None
 
 
