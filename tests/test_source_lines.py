@@ -84,12 +84,28 @@ def test_a_hostile_text(newline: str) -> None:
         _agree(text, [path])
 
 
-def test_line_breaks_that_splitlines_counts_take_the_whole_scan() -> None:
-    text = HOSTILE.replace('"one line"', '"one\u2028line"')
+def test_lines_are_counted_by_newlines_only_as_toml_and_editors_count_them() -> None:
+    # U+2028, U+0085 and a form feed end a line for str.splitlines, not for TOML or an editor.
+    text = HOSTILE.replace('"one line"', '"one\u2028line\x85"').replace(
+        "# a dotted key", "# a\u2029dotted key"
+    )
     _agree(text, _paths(text))
-    line = text.splitlines().index("date = 2024-12-01") + 1  # as the whole scan counts
-    assert line == text[: text.index("date = 2024-12-01")].count("\n") + 2  # one break more
+    line = text[: text.index("date = 2024-12-01")].count("\n") + 1
     assert line_finder(text, [("events", "late", "date")])(("events", "late", "date")) == line
+    assert line_finder(text)(("events", "late", "date")) == line
+
+
+def test_a_problem_and_a_toml_error_after_such_a_line_name_the_same_line() -> None:
+    from cica_cli.core.loader import loads
+    from cica_cli.errors import CalendarDataError
+
+    head = '[calendar]\ntimezone = "UTC"  # \u2028 \u2029\n[events.a]\ntitle = "x\u2028y"\n'
+    with pytest.raises(CalendarDataError) as bad_toml:
+        loads((head + "date = = 1\n").encode(), "c.toml")
+    with pytest.raises(CalendarDataError) as bad_field:
+        loads((head + "dte = 2024-01-01\n").encode(), "c.toml")
+    assert bad_toml.value.problems[0].line == 5
+    assert [p.line for p in bad_field.value.problems if p.where == "events.a.dte"] == [5]
 
 
 def test_the_shipped_and_a_synthetic_calendar() -> None:
@@ -110,6 +126,7 @@ _PIECES = [
     "date = 1\n", "start = 2\n", "title = 3\n", 'x = """\n', "'''\n", '"""\n',
     "a.date = 4\n", "events.b.start = 5\n", "b = { date = 6 }\n", "# [events.a]\n",
     "  [events.b]  # c\n", "[events.a.sub]\n", "[events]\n", "\n",
+    "# \u2028[events.b]\n", 'title = "\u2028date = 7"\n', "[events.b]\r\n", "date = 8\r\n",
 ]  # fmt: skip
 
 

@@ -171,6 +171,7 @@ def _error(report: str) -> TomlError:
 KEY_PART: Final = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _KEY_PARTS = re.compile(KEY_PART)
 _BARE_DOTTED = re.compile(r"[A-Za-z0-9_\-\s]+(?:\.[A-Za-z0-9_\-\s]+)*")
+_BARE_DOTTED_TIGHT = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")  # no spaces to strip
 
 
 def split_key(text: str) -> tuple[str, ...]:
@@ -178,7 +179,9 @@ def split_key(text: str) -> tuple[str, ...]:
     ``("events", "soc.2024", "title")``; a basic string's escapes are decoded."""
     if text.isascii() and text.isalpha():  # `title`
         return (text,)
-    if _BARE_DOTTED.fullmatch(text):  # the common case, without a match per part
+    if _BARE_DOTTED_TIGHT.fullmatch(text):  # `events.soc`: the common case
+        return tuple(text.split("."))
+    if _BARE_DOTTED.fullmatch(text):  # `events . soc`: without a match per part
         return tuple(part.strip() for part in text.split("."))
     parts = []
     for part in _KEY_PARTS.findall(text):
