@@ -50,8 +50,7 @@ def run(strict: bool, calendar: Path | None) -> None:
             from ..errors import CalendarDataError
 
             raise CalendarDataError(problems)  # exit 65, every warning listed
-        for problem in problems:
-            say(str(problem))
+        say("".join(f"{problem}\n" for problem in problems))  # one write, not one a line
     note = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
     write_out(f"OK: {len(events)} events ({computed} computed) in {loaded.path}{note}")
 
