@@ -118,6 +118,22 @@ def test_the_repository_stands_alone() -> None:
     assert offenders == []
 
 
+def test_no_file_holds_a_merge_conflict() -> None:
+    """A merge left half-done (README's exit codes once held both sides) fails here."""
+    marker = re.compile(r"^(?:<{7}|>{7})(?: |$)|^={7}$", re.M)
+    offenders = []
+    for path in _tracked_files():
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        offenders += [f"{path.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 1}"
+                      for m in marker.finditer(text)]  # fmt: skip
+    assert offenders == []
+
+
 def test_the_design_notes_list_every_module_once() -> None:
     design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `(cica_cli/[\w/]+\.py)` \|", design, re.M)
