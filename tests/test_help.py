@@ -26,9 +26,21 @@ def test_help_fits_80_columns_without_metavars_on_flags(cica: Cica, command: str
     lines = result.out.splitlines()
     assert [line for line in lines if len(line) > 80] == []
     assert "<bool>" not in result.out and "<file>" not in result.out
+    assert not any(t in result.out for t in ("<str>", "<list", "<path>", "<int>", "<float>"))
+    usage = lines[0]
+    assert usage.startswith(f"Usage: cica {command} [OPTIONS]") and "{" not in usage
     assert not any(ch in result.out for ch in "╭│╰"), "no boxes: plain text"
     assert "Examples:" in result.out and f"cica {command}" in result.out
     assert any(line.startswith("  -h, --help ") for line in lines)
+
+
+def test_arguments_are_written_as_click_writes_them(cica: Cica) -> None:
+    out = cica("move", "--help").out
+    assert out.startswith("Usage: cica move [OPTIONS] ID WHEN...\n")
+    assert "\n  ID    The event id" in out
+    assert cica("diff", "--help").out.startswith("Usage: cica diff [OPTIONS] [OLD] [NEW]\n")
+    missing = cica("show")
+    assert missing.code == 2 and "Missing argument 'ID'" in missing.err
 
 
 def test_a_flag_has_no_metavar_and_a_default_is_written_once(cica: Cica) -> None:

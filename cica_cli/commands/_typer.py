@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+import typer.core
 
 from ._options import Command, Param
 
@@ -64,6 +65,29 @@ def verbatim_examples(epilog: str | None) -> str | None:
     )
 
 
+class _PlainArgument(typer.core.TyperArgument):
+    """A positional argument written as Click writes it: ``cica move [OPTIONS] ID WHEN...`` and
+    ``ID  The event id``, where Typer 0.2x writes ``{ID} {WHEN}...`` and ``ID <str>``."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        name = self.metavar or (self.name or "").upper()
+        name += "..." if self.nargs != 1 else ""
+        return [name if self.required else f"[{name}]"]
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose positional arguments are ``_PlainArgument``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _PlainArgument
+
+
 def add_command(app: typer.Typer, command: Command, run: Callable[..., None]) -> None:
     """Add ``command`` to ``app``: Typer parses the line, ``run`` gets one keyword per param."""
     lists = [p.name for p in command.params if p.multiple]
@@ -84,4 +108,6 @@ def add_command(app: typer.Typer, command: Command, run: Callable[..., None]) ->
     callback.__doc__ = run.__doc__
     callback.__name__ = command.name
     settings = {"ignore_unknown_options": True} if command.words_may_start_with_dash else None
-    app.command(command.name, epilog=command.epilog, context_settings=settings)(callback)
+    app.command(command.name, cls=_Command, epilog=command.epilog, context_settings=settings)(
+        callback
+    )
