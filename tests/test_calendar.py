@@ -240,3 +240,33 @@ def test_calendar_lookup_order(tmp_path: Path, write_calendar: Callable[[str], P
     assert find_calendar(flag, {**env, "CICA_CALENDAR": str(named)}, cwd) == flag
     with pytest.raises(CalendarNotFoundError, match="given with --calendar"):
         find_calendar(tmp_path / "missing.toml", env, cwd)
+
+
+def test_downstream_lists_what_follows_from_an_event_nearest_first_each_once() -> None:
+    text = """\
+[calendar]
+timezone = "UTC"
+[events.a]
+title = "a"
+date = 2024-01-01
+[events.b]
+title = "b"
+date = "a + 1 day"
+[events.c]
+title = "c"
+date = "a + 2 days"
+[events.d]
+title = "d"
+start = "b"
+end = "c"
+[events.e]
+title = "e"
+date = "d.end"
+[events.other]
+title = "other"
+date = 2024-02-01
+"""
+    schedule = loads(text.encode(), "c.toml").schedule
+    assert schedule.downstream("a") == ["b", "c", "d", "e"]  # d (from b and c) once
+    assert schedule.downstream("c") == ["d", "e"]
+    assert schedule.downstream("e") == [] and schedule.downstream("other") == []

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..errors import CalendarDataError, CalendarNotFoundError, EditRefusedError, UsageError
-from ._runtime import cache_folder, collector_paused, say, write_out
+from ..errors import CalendarDataError, CalendarNotFoundError, EditRefusedError
+from ._runtime import cache_folder, collector_paused, find_event, say, write_out
 
 if TYPE_CHECKING:
     from ..core.cache import Cached
     from ..core.diff import ScheduleDiff
-    from ..core.schedule import Resolved, Schedule
+    from ..core.schedule import Schedule
 
 
 class Editing(NamedTuple):
@@ -90,18 +90,6 @@ def _open(flag: Path | None) -> Editing:
             + err.message
         ) from err
     return Editing(path, data.decode("utf-8"), data, schedule, cache_dir, uncached=True)
-
-
-def find_event(schedule: Schedule, event_id: str) -> Resolved:
-    """The event ``event_id``, or a usage error with a "did you mean"."""
-    event = schedule.events.get(event_id)
-    if event is None:
-        from ..core.suggest import Suggester
-
-        close = Suggester(schedule.events).closest(event_id)
-        hint = f"; did you mean {close!r}?" if close else "; `cica upcoming --all` lists them"
-        raise UsageError(f"no event {event_id!r}{hint}")
-    return event
 
 
 def finish_edit(

@@ -21,7 +21,7 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..core.schedule import Schedule
+    from ..core.schedule import Resolved, Schedule
 
 
 # A NamedTuple, not a dataclass, on the path of `cica next` (see errors.Problem).
@@ -178,13 +178,6 @@ def stdout_console() -> Console:
     return Console(highlight=False)
 
 
-def stderr_console() -> Console:
-    """The console for messages (stderr)."""
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
 def write_out(text: str) -> None:
     """Plain data on stdout (no Rich: JSON and one-liners stay byte-exact)."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -201,3 +194,15 @@ def write_pieces(pieces: Iterable[str]) -> None:
 def say(message: str) -> None:
     """A message for the user on stderr."""
     sys.stderr.write(message if message.endswith("\n") else message + "\n")
+
+
+def find_event(schedule: Schedule, event_id: str) -> Resolved:
+    """The event ``event_id``, or a usage error with a "did you mean"."""
+    event = schedule.events.get(event_id)
+    if event is None:
+        from ..core.suggest import Suggester
+
+        close = Suggester(schedule.events).closest(event_id)
+        hint = f"; did you mean {close!r}?" if close else "; `cica upcoming --all` lists them"
+        raise UsageError(f"no event {event_id!r}{hint}")
+    return event

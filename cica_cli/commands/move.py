@@ -73,7 +73,8 @@ def run(
     from ..edit.rewrite import set_fields
     from ..errors import UsageError
     from ..views.diff import moved_text
-    from ._edit import find_event, finish_edit, open_for_edit
+    from ._edit import finish_edit, open_for_edit
+    from ._runtime import find_event
 
     misspelt = [word for word in when if word.startswith("--")]
     if misspelt:  # unknown options reach WHEN (so that `-3 days` can): say what they are

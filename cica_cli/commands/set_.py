@@ -76,7 +76,8 @@ def run(
     """Set one field of an event (title, kind, status, location, tags, remind...)."""
     from ..edit.rewrite import Value, set_fields
     from ..errors import UsageError
-    from ._edit import find_event, finish_edit, open_for_edit
+    from ._edit import finish_edit, open_for_edit
+    from ._runtime import find_event
 
     how = FIELDS.get(field)
     if how is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError
 from ._options import AS_OF, CALENDAR, EVENT_ID, JSON, TZ, Command
 from ._runtime import clock, display_zone, open_calendar
 
@@ -29,17 +28,11 @@ def run(
 
     from ..core.agenda import make_item
     from ..core.day_counts import working_day_counts
-    from ..views.text import _dependents_closure, event_details, item_dict, working_days_dict
-    from ._runtime import stdout_console, write_out
+    from ..views.text import event_details, item_dict, working_days_dict
+    from ._runtime import find_event, stdout_console, write_out
 
     schedule = open_calendar(calendar).schedule
-    event = schedule.events.get(event_id)
-    if event is None:
-        from ..core.suggest import Suggester
-
-        close = Suggester(schedule.events).closest(event_id)
-        hint = f"; did you mean {close!r}?" if close else "; `cica upcoming --all` lists them"
-        raise UsageError(f"no event {event_id!r}{hint}")
+    event = find_event(schedule, event_id)
     zone = display_zone(tz, schedule.settings.timezone)
     now = clock(as_of, zone)
     nxt = event.next_occurrence(now.date())
@@ -50,7 +43,7 @@ def run(
         doc.update(
             description=event.event.description,
             computed={k: v for k, v in event.computed.items()},
-            used_by=_dependents_closure(schedule, event.id),
+            used_by=schedule.downstream(event.id),
             country=event.country,
             working_days=working_days_dict(working_day_counts(schedule, event)),
             remind=list(

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 
 from .depgraph import dependency_order
 from .event_dates import FieldProblem, Issue, Parsed, check_lead, evaluate, parse_event
-from .model import Calendar, Event
+from .model import Calendar, CalendarSettings, Event
 from .schedule import Resolved, Schedule
 from .suggest import Suggester
 from .workdays import UnknownCountryError, WorkCalendar, check_country, work_calendar
@@ -97,11 +97,7 @@ def resolve(calendar: Calendar, broken: frozenset[str] = frozenset()) -> Schedul
         # (no issue of its own: an event left out because one it uses failed validation)
         raise ScheduleError(issues)
     events = {eid: resolved[eid] for eid in calendar.events}  # file order
-    dependents: dict[str, list[str]] = {eid: [] for eid in events}
-    for r in events.values():
-        for dep in r.depends_on:
-            dependents[dep].append(r.id)
-    return Schedule(settings, events, {k: tuple(v) for k, v in dependents.items()})
+    return _schedule(settings, events)
 
 
 def resolve_edit(previous: Schedule, event_id: str, event: Event) -> Schedule:
@@ -130,14 +126,8 @@ def resolve_edit(previous: Schedule, event_id: str, event: Event) -> Schedule:
                 Issue(event_id, name, f"unknown event or circular reference {expr.ref!r}")
             )
     # A cycle through the edited event: it now uses something computed from it.
-    affected: list[str] = []
-    stack = list(previous.dependents.get(event_id, ()))
-    while stack:
-        eid = stack.pop()
-        if eid not in affected:
-            affected.append(eid)
-            stack.extend(previous.dependents.get(eid, ()))
-    if any(ref in affected for ref in edited.refs):
+    affected = previous.downstream(event_id)
+    if not set(edited.refs).isdisjoint(affected):
         issues.append(Issue(event_id, "date", "circular reference"))
     if issues:
         raise ScheduleError(issues)
@@ -158,6 +148,11 @@ def resolve_edit(previous: Schedule, event_id: str, event: Event) -> Schedule:
         raise ScheduleError(issues)
     events = {eid: done[eid] for eid in previous.events}
     events[event_id] = done[event_id]  # in place if it was there, else at the end (file order)
+    return _schedule(settings, events)
+
+
+def _schedule(settings: CalendarSettings, events: dict[str, Resolved]) -> Schedule:
+    """The schedule of ``events`` (in file order), with who depends on whom."""
     dependents: dict[str, list[str]] = {eid: [] for eid in events}
     for r in events.values():
         for dep in r.depends_on:

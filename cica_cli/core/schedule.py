@@ -8,6 +8,7 @@ reads them (the cache stores and restores them). Nothing here reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -115,6 +116,20 @@ class Schedule(NamedTuple):
     def holidays(self) -> frozenset[dt.date]:
         """The calendar's own non-working days (``[calendar] holidays``)."""
         return frozenset(self.settings.holidays)
+
+    def downstream(self, event_id: str) -> list[str]:
+        """Every event whose dates follow from ``event_id``, directly or through others,
+        nearest first (those that use it, then those that use them...)."""
+        found: list[str] = []
+        seen = {event_id}
+        queue = deque(self.dependents.get(event_id, ()))
+        while queue:
+            eid = queue.popleft()
+            if eid not in seen:
+                seen.add(eid)
+                found.append(eid)
+                queue.extend(self.dependents.get(eid, ()))
+        return found
 
     def work_calendar(self, country: str | None = None) -> WorkCalendar:
         """The working days of ``country`` (default: the calendar's), with the calendar's

@@ -31,25 +31,6 @@ def point_text(point: Point, zone: dt.tzinfo | None = None) -> str:
     return day_text(point)
 
 
-def when_text(item: Item, zone: dt.tzinfo) -> str:
-    """The date column: a day, a day and time, or a range of days."""
-    if isinstance(item.start, dt.datetime):
-        start = item.start.astimezone(zone)
-        text = f"{day_text(start.date())} {start:%H:%M}"
-        if isinstance(item.end, dt.datetime) and item.end != item.start:
-            end = item.end.astimezone(zone)
-            text += (
-                f"\N{EN DASH}{end:%H:%M}"
-                if end.date() == start.date()
-                else f" \N{EN DASH} {point_text(end)}"
-            )
-        return text
-    if item.start_day == item.end_day:
-        return day_text(item.start_day)
-    same_year = item.start_day.year == item.end_day.year
-    return f"{day_text(item.start_day, year=not same_year)} \N{EN DASH} {day_text(item.end_day)}"
-
-
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
@@ -243,7 +224,7 @@ def event_details(schedule: Schedule, event: Resolved, item: Item | None) -> Ren
     )
     if event.depends_on:
         add_row("depends on", ", ".join(event.depends_on))
-    users = _dependents_closure(schedule, event.id)
+    users = schedule.downstream(event.id)
     add_row("used by", ", ".join(users) if users else "nothing")
     return grid
 
@@ -269,15 +250,3 @@ def working_days_dict(counts: list[WorkingDayCount]) -> list[dict[str, Any]]:
         }
         for c in counts
     ]
-
-
-def _dependents_closure(schedule: Schedule, event_id: str) -> list[str]:
-    """Every event whose dates follow from ``event_id``, directly or through others."""
-    seen: list[str] = []
-    stack = list(schedule.dependents.get(event_id, ()))
-    while stack:
-        eid = stack.pop(0)
-        if eid not in seen:
-            seen.append(eid)
-            stack.extend(schedule.dependents.get(eid, ()))
-    return seen
