@@ -87,24 +87,23 @@ def clock(as_of: str | None, zone: dt.tzinfo) -> dt.datetime:
     """The moment to work from: ``--as-of`` (a day means its first moment) or now."""
     if as_of is None:
         return dt.datetime.now(zone)
-    from ..core.dates import RANGE_TEXT, in_range
+    from ..core.dates import RANGE_TEXT, in_range, parse_point
 
     text = as_of.strip()
     try:
-        if len(text) == 10:
-            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min, zone)
-        else:
-            moment = dt.datetime.fromisoformat(text)
+        point = parse_point(text)
     except ValueError as err:
         raise UsageError(
             f"--as-of: cannot read {as_of!r}; use 2024-06-27 or 2024-06-27T10:00"
         ) from err
+    day = not isinstance(point, dt.datetime)
+    moment = point if isinstance(point, dt.datetime) else dt.datetime.combine(point, dt.time.min)
     if not in_range(moment):
         raise UsageError(f"--as-of: {text} is out of range: {RANGE_TEXT}")
     from ..core.zones import gap_problem, localize
 
-    if len(text) == 10:  # the day's first moment, even when its midnight is in a gap (Santiago)
-        return localize(moment.replace(tzinfo=None), zone)
+    if day:  # the day's first moment, even when its midnight is in a gap (Santiago)
+        return localize(moment, zone)
     if moment.tzinfo:
         return moment.astimezone(zone)
     gap = gap_problem(moment, zone, str(zone))

@@ -71,7 +71,7 @@ class OffsetError(ValueError):
 
 def in_range(point: Point) -> bool:
     """True when the day of ``point`` (in its own zone) is one cica handles."""
-    day = point.date() if isinstance(point, dt.datetime) else point
+    day = date_of(point)
     return FIRST_DAY <= day <= LAST_DAY
 
 
@@ -330,13 +330,18 @@ class Expression(NamedTuple):
     literal: Point | None = None
 
 
+def parse_point(text: str) -> Point:
+    """A date (``2024-06-27``) or a date-time (``2024-06-27T10:00``, with or without an offset)
+    in ISO 8601, as in a calendar, ``--as-of`` or ``cica move``; ``ValueError`` otherwise."""
+    return dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
+
+
 def parse_expression(text: str) -> Expression:
     """Parse a date expression such as ``"soc.end + 10 working days"``."""
     raw = text.strip()
     if _LITERAL.match(raw):
-        value: Point
         try:
-            value = dt.datetime.fromisoformat(raw) if len(raw) > 10 else dt.date.fromisoformat(raw)
+            value = parse_point(raw)
         except ValueError as err:
             raise OffsetError(f"not a valid date: {raw!r}") from err
         return Expression(text=raw, literal=value)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from ..errors import EditRefusedError, UsageError
-from .dates import Offset, OffsetError, Point, parse_expression, parse_offset
+from .dates import Offset, OffsetError, Point, parse_expression, parse_offset, parse_point
 from .model import DateField
 from .schedule import Resolved
 
@@ -46,9 +46,7 @@ def parse_when(text: str) -> When:
         return When(shift=offset.negated() if shift.group(1) == "-" else offset)
     raw = text.strip()
     try:
-        point: Point = (
-            dt.datetime.fromisoformat(raw) if len(raw) > 10 else dt.date.fromisoformat(raw)
-        )
+        point = parse_point(raw)
     except ValueError as err:
         raise UsageError(f"WHEN: cannot read {text!r}: {_HELP}") from err
     return When(point=point)

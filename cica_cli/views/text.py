@@ -161,7 +161,7 @@ def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:
     last = last_event(schedule)
     if last is None:
         return "The calendar has no events yet."
-    end = last.end if not isinstance(last.end, dt.datetime) else last.end.date()
+    end = date_of(last.end)
     return (
         f"Nothing upcoming as of {day_text(as_of)}: the last event, "
         f"{last.event.title!r}, ended on {day_text(end)}. "
