@@ -127,3 +127,16 @@ def test_a_deadline_stays_overdue_for_the_whole_window_seen_from_a_zone_two_days
 
     assert seen("2024-08-02T12:00") == [("overdue", -30)]  # 30 days after 3 July there
     assert seen("2024-08-03T12:00") == []
+
+
+def test_kind_and_tag_filters_are_one_rule_for_every_view() -> None:
+    from cica_cli.core.model import Event
+    from cica_cli.core.schedule import picked
+
+    ev = Event(title="x", kind="deadline", tags=("ict", "public"))
+    none: frozenset[str] = frozenset()
+    assert picked(ev, none, none)
+    assert picked(ev, frozenset({"meeting", "deadline"}), frozenset({"other", "ict"}))  # any tag
+    assert not picked(ev, frozenset({"meeting"}), none)
+    assert not picked(ev, none, frozenset({"other"}))
+    assert not picked(ev, frozenset({"deadline"}), frozenset({"other"}))  # both must hold

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Literal, NamedTuple
 
 from .dates import Offset, Point, apply_offset, date_of
-from .schedule import Resolved, Schedule
+from .schedule import Resolved, Schedule, picked
 
 ItemStatus = Literal["upcoming", "today", "ongoing", "overdue", "past", "done", "cancelled"]
 PENDING: frozenset[str] = frozenset({"upcoming", "today", "ongoing"})
@@ -135,9 +135,7 @@ def build_agenda(
     items: list[Item] = []
     for event in schedule.events.values():
         ev = event.event
-        if kind_set and ev.kind not in kind_set:
-            continue
-        if tag_set and not tag_set.intersection(ev.tags):
+        if (kind_set or tag_set) and not picked(ev, kind_set, tag_set):
             continue
         if not include_past and not ev.repeat and date_of(event.end) < long_over:
             continue

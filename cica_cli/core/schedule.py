@@ -97,6 +97,12 @@ class Resolved(NamedTuple):
         return start, (start.astimezone(dt.UTC) + length).astimezone(zone)
 
 
+def picked(event: Event, kinds: frozenset[str], tags: frozenset[str]) -> bool:
+    """``--kind`` and ``--tag``: ``event`` is of one of ``kinds`` and has one of ``tags`` (an
+    empty set keeps every event)."""
+    return (not kinds or event.kind in kinds) and (not tags or not tags.isdisjoint(event.tags))
+
+
 _NO_DEPENDENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 

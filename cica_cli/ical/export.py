@@ -26,7 +26,7 @@ from ics.utils import escape_string, get_arrow
 
 from .. import __version__
 from ..core.dates import date_of
-from ..core.schedule import Resolved, Schedule
+from ..core.schedule import Resolved, Schedule, picked
 from .conform import (
     _conform,
     _emit,
@@ -101,12 +101,10 @@ def select_events(schedule: Schedule, options: ExportOptions) -> list[Resolved]:
 
     A repeating event is kept whole (with its RRULE) when any occurrence falls in the range.
     """
+    kinds, tags = frozenset(options.kinds), frozenset(options.tags)
     chosen: list[Resolved] = []
     for event in schedule.events.values():
-        e = event.event
-        if options.kinds and e.kind not in options.kinds:
-            continue
-        if options.tags and not set(options.tags) & set(e.tags):
+        if not picked(event.event, kinds, tags):
             continue
         if not _in_range(event, options.start, options.end):
             continue
