@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,46 @@ def test_from_and_to_are_refused_alike(cica: Cica, command: list[str]) -> None:
     assert unreadable.err == (
         "cica: --from: cannot read 'next week'; use a date (2024-06-01), 'today' or a span (30d)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["upcoming", "--kind", "meetng"],
+            f"cica: --kind: unknown kind 'meetng' (did you mean 'meeting'?); one of: {KINDS}\n",
+        ),
+        (
+            ["timeline", "--kind", "dedline"],
+            f"cica: --kind: unknown kind 'dedline' (did you mean 'deadline'?); one of: {KINDS}\n",
+        ),
+        (
+            ["upcoming", "--tz", "Asia/Almati"],
+            "cica: --tz: unknown time zone 'Asia/Almati' (did you mean 'Asia/Almaty'?)\n",
+        ),
+        (["upcoming", "--tz", "Nowhere/Foo"], "cica: --tz: unknown time zone 'Nowhere/Foo'\n"),
+        (
+            ["upcoming", "--tz", "Asia/Astana"],
+            "cica: --tz: unknown time zone 'Asia/Astana' (Astana uses Asia/Almaty)\n",
+        ),
+    ],
+)
+def test_a_mistyped_name_gets_the_closest_one(cica: Cica, args: list[str], message: str) -> None:
+    result = cica(*args, "-c", str(SHIPPED), "--as-of", "2024-06-27")
+    assert (result.code, result.out, result.err) == (2, "", message)
+
+
+def test_a_mistyped_field_to_set_gets_the_closest_one(cica: Cica, tmp_path: Path) -> None:
+    calendar = tmp_path / "events.toml"
+    calendar.write_bytes(SHIPPED.read_bytes())
+    result = cica("set", "soc-astana-2024-06", "titel", "X", "-c", str(calendar))
+    assert result.code == 2 and calendar.read_bytes() == SHIPPED.read_bytes()
+    assert result.err.startswith("cica: FIELD: cannot set 'titel' (did you mean 'title'?): ")
+
+
+def test_a_calendar_zone_mistyped_gets_the_closest_one(cica: Cica, tmp_path: Path) -> None:
+    calendar = tmp_path / "events.toml"
+    calendar.write_text('[calendar]\ntimezone = "Europe/Berln"\n', encoding="utf-8")
+    result = cica("validate", "-c", str(calendar))
+    assert result.code == 65
+    assert "unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)" in result.err

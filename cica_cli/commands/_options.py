@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+from ..core.model import KINDS
+
 #: How an option's text is taken: a flag takes none; "text" as written; "file" a path that must
 #: not be a directory (readable if it exists); "path" any path, which the command checks itself;
 #: "int" and "float" a number within ``min``/``max``.
@@ -91,7 +93,7 @@ TZ = Param(
 KIND = Param(
     "kind",
     ("--kind", "-k"),
-    "Only this kind (repeatable): meeting, conference, procedure, deadline, milestone, period.",
+    f"Only this kind (repeatable): {', '.join(KINDS)}.",
     multiple=True,
     metavar="KIND",
 )

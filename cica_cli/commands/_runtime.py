@@ -120,7 +120,12 @@ def kinds(values: Iterable[str]) -> tuple[str, ...]:
 
         for kind in chosen:
             if kind not in KINDS:
-                raise UsageError(f"--kind: unknown kind {kind!r}; one of: {', '.join(KINDS)}")
+                from ..core.suggest import Suggester
+
+                raise UsageError(
+                    f"--kind: unknown kind {kind!r}{Suggester(KINDS).hint(kind)}; "
+                    f"one of: {', '.join(KINDS)}"
+                )
     return chosen
 
 

@@ -81,9 +81,14 @@ def run(
 
     how = FIELDS.get(field)
     if how is None:
+        from ..core.suggest import Suggester
+
         dates = field in ("date", "start", "end", "duration")
         hint = "; dates move with `cica move ID WHEN`" if dates else ""
-        raise UsageError(f"FIELD: cannot set {field!r}: use one of {', '.join(FIELDS)}{hint}")
+        raise UsageError(
+            f"FIELD: cannot set {field!r}{Suggester(FIELDS).hint(field)}: "
+            f"use one of {', '.join(FIELDS)}{hint}"
+        )
     new: Value
     if how == "list":
         items = [part.strip() for part in value.split(",")]

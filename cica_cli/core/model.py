@@ -21,12 +21,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 Kind = Literal["meeting", "conference", "procedure", "deadline", "milestone", "period"]
 Status = Literal["planned", "done", "cancelled"]
-KINDS: tuple[str, ...] = ("meeting", "conference", "procedure", "deadline", "milestone", "period")
-STATUSES: tuple[str, ...] = ("planned", "done", "cancelled")
+KINDS: tuple[str, ...] = get_args(Kind)
+STATUSES: tuple[str, ...] = get_args(Status)
 #: Kinds whose end is what people must act on: reminders and alarms count down to the end.
 END_ANCHORED_KINDS: frozenset[str] = frozenset({"procedure", "period", "deadline"})
 

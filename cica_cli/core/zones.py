@@ -38,8 +38,28 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return _from_package_files(name) or zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as err:  # OSError: "Asia"
-        hint = " (Astana uses Asia/Almaty)" if "astana" in name.lower() else ""
-        raise UnknownZoneError(f"unknown time zone {name!r}{hint}") from err
+        raise UnknownZoneError(f"unknown time zone {name!r}{_hint(name)}") from err
+
+
+def _hint(name: str) -> str:
+    """`` (did you mean 'Asia/Almaty'?)`` for a mistyped zone, or nothing."""
+    if "astana" in name.lower():
+        return " (Astana uses Asia/Almaty)"
+    from .suggest import Suggester
+
+    return Suggester(zone_names()).hint(name)
+
+
+def zone_names() -> list[str]:
+    """Every zone the tzdata package has."""
+    folder = _tzdata_folder()
+    if folder is not None:
+        try:
+            with open(os.path.join(os.path.dirname(folder), "zones"), encoding="utf-8") as f:
+                return [line.strip() for line in f if line.strip()]
+        except OSError:
+            pass
+    return sorted(zoneinfo.available_timezones())
 
 
 def _from_package_files(name: str) -> zoneinfo.ZoneInfo | None:
