@@ -2,8 +2,8 @@
 
 Commands live in ``cica_cli/commands/<name>.py``; this module wires them up and is the one place
 that turns a ``CicaError`` into a message on stderr and an exit code. Typer is imported only when
-needed: a plain ``cica next``, ``upcoming``, ``validate`` or ``remind`` runs without it
-(``commands/_fast.py``), from the same declarations.
+needed: a plain command line of a command declared ``fast`` (``cica next``, ``upcoming``,
+``export``, ``move``...) runs without it (``commands/_fast.py``), from the same declarations.
 """
 
 import importlib
@@ -98,7 +98,7 @@ def _no_command() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ``CicaError`` becomes its message and exit code."""
     try:
-        # Plain `cica next`, `upcoming`, `validate` and `remind` run without Typer (_fast.py).
+        # A plain command line of a `fast` command runs without Typer (_fast.py).
         from .commands._fast import run
 
         args = sys.argv[1:] if argv is None else list(argv)

@@ -51,7 +51,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # the calendar file edited in its own style: reads the core's TOML parser to check an edit
     "cica_cli.edit": ("cica_cli.core.toml_text", "cica_cli.core.model", "cica_cli.edit"),
 }
-# Third-party modules that only some layers may import.
+# Third-party modules, and the heavy or platform-bound standard ones, that only their owners may
+# import (each kept where one module can answer for it).
 OWNERS: dict[str, tuple[str, ...]] = {
     "typer": ("cica_cli.cli", "cica_cli.commands"),
     "click": ("cica_cli.cli", "cica_cli.commands"),
@@ -60,6 +61,14 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "smtplib": ("cica_cli.remind.smtp",),
     "email": ("cica_cli.remind",),
     "tomlkit": ("cica_cli.edit",),
+    "ssl": ("cica_cli.remind.smtp",),
+    "sqlite3": ("cica_cli.remind.ledger",),
+    "fcntl": ("cica_cli.remind.ledger",),
+    "pydantic": ("cica_cli.remind.settings",),
+    "pydantic_core": ("cica_cli.core.schema",),
+    "toml_rs": ("cica_cli.core.toml_text",),
+    "dateutil": ("cica_cli.core.dates", "cica_cli.core.repeats"),
+    "holidays": ("cica_cli.core.country_days",),
 }
 
 

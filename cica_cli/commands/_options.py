@@ -106,6 +106,16 @@ TAG = Param(
 )
 JSON = flag("json_", ("--json",), "Print JSON for scripts instead of text.")
 DRY_RUN = flag("dry_run", ("--dry-run", "-n"), "Print what would change; write nothing.")
+#: ``--from``/``--to`` as days (read by ``_runtime.day_range``); each command words what they bound.
+FROM_DAY = Param(
+    "from_",
+    ("--from",),
+    "First day: a date (2024-06-01), 'today' or a span from today such as 30d.",
+    metavar="DATE",
+)
+TO_DAY = Param(
+    "to", ("--to",), "Last day: a date, 'today' or a span from today such as 6m.", metavar="DATE"
+)
 EVENT_ID = Param(
     "event_id", (), "The event id (see `cica upcoming --all`).", required=True, metavar="ID"
 )

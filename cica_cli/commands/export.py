@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, UsageError
-from ._options import AS_OF, CALENDAR, KIND, TAG, Command, Param, flag
+from ._options import AS_OF, CALENDAR, FROM_DAY, KIND, TAG, TO_DAY, Command, Param, flag
 from ._runtime import clock, collector_paused, day_range, kinds, open_calendar, say
 
 if TYPE_CHECKING:
@@ -45,19 +45,13 @@ COMMAND = Command(
         ),
         KIND,
         TAG,
-        Param(
-            "from_",
-            ("--from",),
-            "Only items with an occurrence on or after this day: 2024-06-01, 'today', "
-            "or a span from today such as 30d.",
-            metavar="DATE",
+        FROM_DAY._replace(
+            help="Only items with an occurrence on or after this day: 2024-06-01, 'today', "
+            "or a span from today such as 30d."
         ),
-        Param(
-            "to",
-            ("--to",),
-            "Only items that start on or before this day: a date, 'today' or a span "
-            "from today such as 6m.",
-            metavar="DATE",
+        TO_DAY._replace(
+            help="Only items that start on or before this day: a date, 'today' or a span "
+            "from today such as 6m."
         ),
         Param(
             "alarm",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import RecipientRejectedError, TemporaryFailure
-from ._options import AS_OF, CALENDAR, Command, Param, flag
+from ._options import AS_OF, CALENDAR, DRY_RUN, Command, Param, flag
 from ._runtime import clock, collector_paused, open_calendar, say, write_out
 
 if TYPE_CHECKING:
@@ -111,10 +111,8 @@ COMMAND = Command(
             min=0,
             show_default=True,
         ),
-        flag(
-            "dry_run",
-            ("--dry-run", "-n"),
-            "Print the messages that would be sent; send nothing, change nothing.",
+        DRY_RUN._replace(
+            help="Print the messages that would be sent; send nothing, change nothing."
         ),
         flag("verbose", ("--verbose", "-v"), "Say what was sent (on stderr)."),
         CALENDAR,

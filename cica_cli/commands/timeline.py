@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._options import AS_OF, CALENDAR, KIND, TAG, TZ, Command, Param
+from ._options import AS_OF, CALENDAR, FROM_DAY, KIND, TAG, TO_DAY, TZ, Command, Param
 from ._runtime import clock, day_range, display_zone, kinds, open_calendar
 
 _EPILOG = """\
@@ -18,19 +18,13 @@ Examples:
 COMMAND = Command(
     "timeline",
     (
-        Param(
-            "from_",
-            ("--from",),
-            "First day shown: a date (2024-06-01), 'today' or a span from today such as 30d "
-            "(default: the first event).",
-            metavar="DATE",
+        FROM_DAY._replace(
+            help="First day shown: a date (2024-06-01), 'today' or a span from today such as "
+            "30d (default: the first event)."
         ),
-        Param(
-            "to",
-            ("--to",),
-            "Last day shown: a date, 'today' or a span from today such as 6m "
-            "(default: the last event).",
-            metavar="DATE",
+        TO_DAY._replace(
+            help="Last day shown: a date, 'today' or a span from today such as 6m "
+            "(default: the last event)."
         ),
         KIND,
         TAG,
