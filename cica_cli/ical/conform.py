@@ -1,11 +1,11 @@
 """What ics 0.7.3 serialised -> conforming RFC 5545 bytes: every fix cica makes, in one place.
 
-``ics_export`` builds the calendar with ``ics``; ``_parse`` here reads what ics wrote back as
-components, ``_conform`` puts properties first and in a fixed order and writes alarm triggers in
-days; ``_emit`` folds the lines and ends each in CRLF. The comment block below lists
+``export`` builds the calendar with ``ics``; ``parse_component`` here reads what ics wrote back
+as components, ``conform_tree`` puts properties first and in a fixed order and writes alarm
+triggers in days; ``_emit`` folds the lines and ends each in CRLF. The comment block below lists
 every place where ics 0.7.3 falls short of RFC 5545 (the numbers refer to the table in
 ``docs/ics.md``), including the fixes made while building. This module never imports
-``ics``: only ``ics_export`` does, and only while exporting.
+``ics``: only ``export`` does, and only while exporting.
 """
 
 from __future__ import annotations
@@ -29,17 +29,17 @@ from ..core.safe_text import paragraphs
 #      is written in UTC (the instant is right in every client, whatever its tz database says:
 #      Kazakhstan's 2024 change is missing from older ones). A *repeating* timed event needs
 #      its zone, or "every Monday 10:00" drifts an hour at each DST change: cica writes
-#      DTSTART;TZID=... itself and adds the VTIMEZONE (built from tzdata, _vtimezone below), so
+#      DTSTART;TZID=... itself and adds the VTIMEZONE (built from tzdata, vtimezone_lines below), so
 #      there is never a TZID without its VTIMEZONE. Naive datetimes never reach ics.
 #   9  All-day items from plain dates with an explicit exclusive DTEND (_set_all_day).
 #   11 METHOD in `extra` so that it precedes the components (ics puts `cal.method` last).
 #   12 X-WR-CALNAME, NAME, X-WR-CALDESC escaped by cica (ics passes `extra` through as is).
-#   14 CATEGORIES written in a fixed order; the events re-ordered to file order (_conform).
+#   14 CATEGORIES written in a fixed order; the events re-ordered to file order (conform_tree).
 # Fixes made here, on what ics wrote:
 #   2  CRLF after END:VCALENDAR (ics joins lines with CRLF but ends without one).
 #   3  Lines folded at 75 octets, never inside a UTF-8 character (ics never folds).
 #   4a CR in text: ics writes a CR as "\r", which is no TEXT escape (parsers show a literal \r);
-#      _text() turns CRLF and CR into LF before ics sees the text, and applies the rule every
+#      ical_text() turns CRLF and CR into LF before ics sees the text, and applies the rule every
 #      calendar text follows (core/safe_text.py): no control characters, which RFC 5545 TEXT
 #      cannot hold at all (TAB stays), no escape sequences, no bidi overrides.
 #   4b URL: ics escapes "," and ";" in URL as if it were TEXT, which breaks the link in vobject,
@@ -47,12 +47,12 @@ from ..core.safe_text import paragraphs
 #      cannot contain (so a hostile `source` cannot break the line either).
 #   10 VALARM placement: ics writes alarms before DTSTART and the other properties; RFC 5545's
 #      ABNF puts every property before the sub-components and Outlook 365 rejects the other
-#      order. _conform() moves properties first in every component.
+#      order. conform_tree() moves properties first in every component.
 #   -  TRIGGER in days: ics writes a 7-day lead as -P1W; valid, but cica writes -P7D, the lead
 #      time as users wrote and will see it.
 #   13 UTF-8 without BOM, written as bytes (never text mode, which would apply the locale and,
 #      on Windows, turn CRLF into CRCRLF).
-# (The fixes made while building are in ics_export.py; _vtimezone is in ics_vtimezone.py.)
+# (The fixes made while building are in export.py; vtimezone_lines is in vtimezone.py.)
 
 _URI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved marks
 #: Characters quote() never encodes: its own safe ones (letters, digits, "_.-~") and _URI_SAFE.
@@ -79,7 +79,7 @@ def normalize_text(value: str) -> str:
     return paragraphs(value)
 
 
-def _text(value: str) -> str:
+def ical_text(value: str) -> str:
     return normalize_text(value)
 
 
@@ -95,13 +95,13 @@ def _url(source: str | None) -> str | None:
 
 
 @dataclass
-class _Node:
+class Node:
     """One component: its content lines (unfolded) and its sub-components."""
 
     name: str
     props: list[str] = field(default_factory=list)
-    children: list[_Node] = field(default_factory=list)
-    names: Sequence[str] = ()  # the props' names, once conformed (see _conform_props)
+    children: list[Node] = field(default_factory=list)
+    names: Sequence[str] = ()  # the props' names, once conformed (see conform_props)
 
     def lines(self) -> list[str]:
         # Properties, then sub-components: the order RFC 5545's ABNF requires (fix 10).
@@ -112,29 +112,29 @@ class _Node:
         return lines
 
 
-def _parse(text: str) -> _Node:
+def parse_component(text: str) -> Node:
     """What ics serialised (one component, CRLF-separated) as a tree of unfolded lines."""
     if "\n" in text.replace("\r\n", "") or "\r" in text.replace("\r\n", ""):
         # Every value was normalised and escaped; a bare CR or LF would be an injection.
         raise AssertionError("bare line break in serialised calendar")
-    return _tree(text.split("\r\n"))
+    return build_tree(text.split("\r\n"))
 
 
-def _conform(node: _Node) -> _Node:
+def conform_tree(node: Node) -> Node:
     """``node`` and its sub-components: properties in a fixed order, triggers in days."""
     for part in _walk(node):
-        _conform_props(part, [_prop_name(p) for p in part.props])
+        conform_props(part, [prop_name(p) for p in part.props])
     return node
 
 
-def _conform_props(part: _Node, names: list[str]) -> None:
+def conform_props(part: Node, names: list[str]) -> None:
     """``part``'s own properties in the fixed order (stable), its triggers in days.
 
-    ``names[i]`` is ``_prop_name(part.props[i])``: ``ics_draft`` knows the names of the lines
+    ``names[i]`` is ``prop_name(part.props[i])``: ``draft`` knows the names of the lines
     it reads and passes them, rather than have every line parsed again here. They are kept, in
     the new order, as ``part.names``.
     """
-    order = _order(part.name, tuple(names))
+    order = prop_order(part.name, tuple(names))
     props = part.props
     part.names = [names[i] for i in order]
     if part.name == "VALARM":
@@ -146,16 +146,16 @@ def _conform_props(part: _Node, names: list[str]) -> None:
 
 
 @functools.lru_cache(maxsize=1024)  # a few shapes of component: one sort each
-def _order(component: str, names: tuple[str, ...]) -> tuple[int, ...]:
+def prop_order(component: str, names: tuple[str, ...]) -> tuple[int, ...]:
     """Indices of ``names`` sorted (stably) by rank in ``_ORDER``; unknown names go last."""
     ranks = _RANKS.get(component, {})
     last = len(ranks)
     return tuple(sorted(range(len(names)), key=lambda i: ranks.get(names[i], last)))
 
 
-def _tree(lines: Iterable[str]) -> _Node:
-    stack: list[_Node] = []
-    root: _Node | None = None
+def build_tree(lines: Iterable[str]) -> Node:
+    stack: list[Node] = []
+    root: Node | None = None
     props: list[str] | None = None  # the innermost open component's
     for line in lines:
         # Only an empty line or one starting with B or E can be special (no other character
@@ -165,7 +165,7 @@ def _tree(lines: Iterable[str]) -> _Node:
                 continue
             upper = line[:6].upper()  # enough to tell BEGIN: and END: from a property
             if upper.startswith("BEGIN:"):
-                node = _Node(line[6:].upper())
+                node = Node(line[6:].upper())
                 if stack:
                     stack[-1].children.append(node)
                 else:
@@ -187,27 +187,27 @@ def _tree(lines: Iterable[str]) -> _Node:
 _MARKS = frozenset({"", "B", "b", "E", "e"})
 
 
-def _walk(node: _Node) -> Iterator[_Node]:
+def _walk(node: Node) -> Iterator[Node]:
     yield node
     for child in node.children:
         yield from _walk(child)
 
 
-def _prop_name(line: str) -> str:
+def prop_name(line: str) -> str:
     # The name ends at the first ";" or ":", whichever comes first.
     return line.partition(":")[0].partition(";")[0].upper()
 
 
-def _value_of(node: _Node, name: str) -> str | None:
+def _value_of(node: Node, name: str) -> str | None:
     for line in node.props:
-        if _prop_name(line) == name:
+        if prop_name(line) == name:
             return line.split(":", 1)[1] if ":" in line else ""
     return None
 
 
 @functools.lru_cache(maxsize=256)  # a calendar has a handful of distinct leads
 def _trigger_in_days(line: str) -> str:
-    if _prop_name(line) != "TRIGGER" or ";" in line.split(":", 1)[0]:
+    if prop_name(line) != "TRIGGER" or ";" in line.split(":", 1)[0]:
         return line
     return "TRIGGER:" + _duration(_read_duration(line.split(":", 1)[1]))
 

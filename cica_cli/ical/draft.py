@@ -14,13 +14,13 @@ from typing import Any
 from ics.grammar.parse import ContentLine
 from ics.utils import arrow_to_iso, get_arrow
 
-from .conform import _conform, _conform_props, _Node, _parse, _prop_name
+from .conform import Node, conform_props, conform_tree, parse_component, prop_name
 from .revisions import Revision
 
 UTC = dt.UTC
 
 
-class _Memo:
+class DraftMemo:
     """What one export computes once and reuses for every event that needs it.
 
     arrow (through which ics converts and formats every time) is most of ics's cost, and most
@@ -59,8 +59,8 @@ class _Memo:
         return line
 
 
-def _drafted(component: Any, memo: _Memo) -> _Node:
-    """``_conform(_parse(component.serialize()))``, without the text round trip.
+def draft_event(component: Any, memo: DraftMemo) -> Node:
+    """``conform_tree(parse_component(component.serialize()))``, without the text round trip.
 
     The same lines ics writes: its own serializers run as ``Component.serialize`` runs them
     (the list looked up once per class rather than once per component, alarms kept as
@@ -69,7 +69,7 @@ def _drafted(component: Any, memo: _Memo) -> _Node:
     (a line that would not read back as itself) takes the text round trip.
     """
     node = _draft(component, memo)
-    return node if node is not None else _conform(_parse(component.serialize()))
+    return node if node is not None else conform_tree(parse_component(component.serialize()))
 
 
 def _instant(moment: Any) -> dt.datetime | None:
@@ -101,12 +101,12 @@ _MEMO_KEYS: dict[tuple[str, str], Callable[[Any], Any]] = {
 }
 
 
-#: How many memoised serializer results ``_Memo.lines`` holds before it starts again.
+#: How many memoised serializer results ``DraftMemo.lines`` holds before it starts again.
 _MEMO_SIZE = 4096
 
 
-def _draft(component: Any, memo: _Memo) -> _Node | None:
-    node = _Node(component.extra.name.upper())
+def _draft(component: Any, memo: DraftMemo) -> Node | None:
+    node = Node(component.extra.name.upper())
     props: list[str] = []
     names: list[str] = []
     # What Component.serialize starts from: the extra lines (not cloned: nothing changes them).
@@ -144,7 +144,7 @@ def _draft(component: Any, memo: _Memo) -> _Node | None:
             props += found[0]
             names += found[1]
     node.props = props
-    _conform_props(node, names)
+    conform_props(node, names)
     return node
 
 
@@ -168,7 +168,7 @@ def _serializers(component: str, serializer: Any) -> list[tuple[Any, Callable[[A
 _SUSPECT = frozenset({"", "B", "b", "E", "e"})  # how an empty, BEGIN: or END: line starts
 
 
-def _read(items: Any, memo: _Memo, props: list[str], names: list[str]) -> bool:
+def _read(items: Any, memo: DraftMemo, props: list[str], names: list[str]) -> bool:
     """Append each of ics's content lines to ``props`` and its name to ``names``; False if one
     would not read back as itself (the caller then takes the text round trip)."""
     for item in items:
@@ -184,15 +184,15 @@ def _read(items: Any, memo: _Memo, props: list[str], names: list[str]) -> bool:
             return False
         name = memo.names.get(item.name, "")
         if name == "":
-            # ContentLine upper-cases its name; one without ":" or ";" is _prop_name(line).
+            # ContentLine upper-cases its name; one without ":" or ";" is prop_name(line).
             plain = ":" not in item.name and ";" not in item.name
             name = memo.names[item.name] = item.name.upper() if plain else None
         props.append(line)
-        names.append(name if name is not None else _prop_name(line))
+        names.append(name if name is not None else prop_name(line))
     return True
 
 
-def _revise(node: _Node, revision: Revision, memo: _Memo) -> None:
+def revise(node: Node, revision: Revision, memo: DraftMemo) -> None:
     """Rewrite the drafted event's SEQUENCE and LAST-MODIFIED for ``revision``."""
     for i, prop in enumerate(node.names):
         if prop == "SEQUENCE":

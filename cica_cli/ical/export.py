@@ -28,16 +28,16 @@ from .. import __version__
 from ..core.dates import date_of
 from ..core.schedule import Resolved, Schedule, picked
 from .conform import (
-    _conform,
+    Node,
     _emit,
-    _Node,
-    _parse,
-    _text,
-    _tree,
     _url,
+    build_tree,
+    conform_tree,
+    ical_text,
     normalize_text,
+    parse_component,
 )
-from .draft import _drafted, _Memo, _revise
+from .draft import DraftMemo, draft_event, revise
 from .options import ExportOptions
 from .parallel import in_parts
 from .properties import (
@@ -49,8 +49,8 @@ from .properties import (
     _triggers,
     _zoned_times,
 )
-from .revisions import CANCELLED_DAYS, Memory, Revision, _revision, remembered, stable_uid
-from .vtimezone import _vtimezone, _vtimezone_span
+from .revisions import CANCELLED_DAYS, Memory, Revision, remembered, revision_of, stable_uid
+from .vtimezone import vtimezone_lines, vtimezone_span
 
 __all__ = [
     "CANCELLED_DAYS",
@@ -183,21 +183,23 @@ def _build(
     cal.scale = "GREGORIAN"
     for prop, params, value in _feed_properties(name, settings.description):
         cal.extra.append(ContentLine(prop, params=params, value=value))
-    root = _conform(_parse(cal.serialize()))  # the calendar's own lines (no events yet)
+    root = conform_tree(
+        parse_component(cal.serialize())
+    )  # the calendar's own lines (no events yet)
 
     zoned: dict[str, list[Resolved]] = {}  # zone -> events written with TZID
     for event in events:
         if event.event.repeat and not event.all_day:
             zoned.setdefault(event.zone_name, []).append(event)
-    zones = [_vtimezone(z, evs, _escape) for z, evs in sorted(zoned.items())]
+    zones = [vtimezone_lines(z, evs, _escape) for z, evs in sorted(zoned.items())]
     if not events and not memory.cancelled:
         # RFC 5545 wants at least one component; an empty feed must still be valid so that
         # subscribers drop what it no longer holds. A VTIMEZONE of the calendar's zone is one.
-        zones = [_vtimezone_span(settings.timezone, stamp, stamp, open_ended=False, escape=_escape)]
+        zones = [vtimezone_span(settings.timezone, stamp, stamp, open_ended=False, escape=_escape)]
 
     yield _emit([f"BEGIN:{root.name}", *root.props, *memory.history])
     for zone in zones:
-        yield _emit(_tree(zone).lines())
+        yield _emit(build_tree(zone).lines())
     for child in root.children:
         yield _emit(child.lines())
 
@@ -222,18 +224,18 @@ def _vevents(
     before = memory.revisions
     draft = Revision(0, stamp)
     instant = get_arrow(stamp)  # converted once, not twice per event
-    memo = _Memo()
+    memo = DraftMemo()
     with warnings.catch_warnings():
         # ics 0.7.3 serialises alarms with str(), which warns about its own future behaviour.
         warnings.simplefilter("ignore", FutureWarning)
         for event in events:
             uid = stable_uid(settings.name, event.id)
-            node = _drafted(_event(event, uid, instant, schedule, options, memo), memo)
+            node = draft_event(_event(event, uid, instant, schedule, options, memo), memo)
             if node.children and _end_related(event):
                 _relate_to_end(node)
-            revision = _revision(node, before.get(uid), stamp)
+            revision = revision_of(node, before.get(uid), stamp)
             if revision != draft:
-                _revise(node, revision, memo)
+                revise(node, revision, memo)
             yield _emit(node.lines())
 
 
@@ -243,17 +245,17 @@ def _event(
     stamp: Any,  # the stamp as an Arrow
     schedule: Schedule,
     options: ExportOptions,
-    memo: _Memo,
+    memo: DraftMemo,
 ) -> Any:
     """The event as an ``ics.Event``, drafted as new: SEQUENCE 0, LAST-MODIFIED ``stamp``."""
     e = event.event
-    title = _text(e.title)
+    title = ical_text(e.title)
     item = ics.Event(
         name=title,
         uid=uid,
         created=stamp,  # ics writes `created` as DTSTAMP (fix 5)
-        last_modified=stamp,  # the draft's; _revise rewrites it if the revision is older
-        location=_text(e.location) if e.location else None,
+        last_modified=stamp,  # the draft's; revise rewrites it if the revision is older
+        location=ical_text(e.location) if e.location else None,
         description=_description(event),
         status="CANCELLED" if e.status == "cancelled" else "CONFIRMED",
         transparent=e.kind in _TRANSPARENT_KINDS,
@@ -280,13 +282,13 @@ def _event(
     for prop, params, value in extra:
         item.extra.append(ContentLine(prop, params=params, value=value))
     if e.status != "cancelled":
-        text = f"Reminder: {title}"  # = _text(f"Reminder: {e.title}"): the prefix is plain
+        text = f"Reminder: {title}"  # = ical_text(f"Reminder: {e.title}"): the prefix is plain
         for trigger in _triggers(event, schedule, options):
             item.alarms.append(DisplayAlarm(trigger=trigger, display_text=text))
     return item
 
 
-def _relate_to_end(node: _Node) -> None:
+def _relate_to_end(node: Node) -> None:
     """Make the event's alarms count from DTEND (RFC 5545 3.2.14 ``RELATED=END``): ics 0.7.3
     writes no trigger parameters, so the drafted lines get it (see ``properties._triggers``)."""
     for alarm in node.children:
@@ -313,7 +315,7 @@ def _feed_properties(name: str, description: str | None) -> list[_Line]:
     ]
 
 
-def _set_all_day(item: Any, event: Resolved, memo: _Memo) -> None:
+def _set_all_day(item: Any, event: Resolved, memo: DraftMemo) -> None:
     # Fix 9 / 9c: built from plain dates (never aware midnights, which shift a day east of UTC),
     # and the exclusive DTEND set explicitly: the last included day + 1.
     assert isinstance(event.start, dt.date) and isinstance(event.end, dt.date)

@@ -14,7 +14,7 @@ from ..core.leads import parse_leads
 from ..core.model import END_ANCHORED_KINDS
 from ..core.repeats import skipped_starts, until_of
 from ..core.schedule import Resolved, Schedule
-from .conform import _text
+from .conform import ical_text
 from .options import ExportOptions
 
 UTC = dt.UTC
@@ -87,7 +87,7 @@ def _categories(kind: str, tags: Iterable[str], escape: Callable[[str], str]) ->
 
 @functools.lru_cache(maxsize=4096)  # events share their kind and tags: built once per pair
 def _categories_of(kind: str, tags: tuple[str, ...], escape: Callable[[str], str]) -> str:
-    names = list(dict.fromkeys([kind, *(_text(t) for t in tags)]))
+    names = list(dict.fromkeys([kind, *(ical_text(t) for t in tags)]))
     return ",".join(escape(n) for n in names if n)
 
 
@@ -96,12 +96,12 @@ def _description(event: Resolved) -> str | None:
     e = event.event
     parts: list[str] = []
     if e.description:
-        parts.append(_text(e.description))
+        parts.append(ical_text(e.description))
     computed = _computation(event)
     if computed:
         parts.append(computed)
     if e.source:
-        parts.append(f"Source: {_text(e.source)}")
+        parts.append(f"Source: {ical_text(e.source)}")
     return "\n\n".join(parts) if parts else None
 
 

@@ -28,7 +28,7 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..core.schedule import Resolved, Schedule
-from .conform import _Node, _order, _prop_name, _tree
+from .conform import Node, build_tree, prop_name, prop_order
 
 UTC = dt.UTC
 #: How long a deleted event stays in the feed as cancelled (days after the export that first
@@ -39,7 +39,7 @@ DELETED_PROP = "X-CICA-DELETED"
 _SHORT = 16  # hex digits kept of a digest in the history (64 bits)
 
 _REVISION_PROPS = frozenset({"DTSTAMP", "SEQUENCE", "LAST-MODIFIED"})
-_REVISION_INITIALS = frozenset("DSLdsl")  # a quick test before _prop_name
+_REVISION_INITIALS = frozenset("DSLdsl")  # a quick test before prop_name
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Revision:
     last_modified: dt.datetime  # UTC
 
 
-def _revision(node: _Node, old: tuple[str, Revision] | None, stamp: dt.datetime) -> Revision:
+def revision_of(node: Node, old: tuple[str, Revision] | None, stamp: dt.datetime) -> Revision:
     """The drafted event's revision, given its (fingerprint, revision) in the export replaced.
 
     New events start at SEQUENCE 0 with ``stamp``; an unchanged one keeps its revision; a
@@ -64,7 +64,7 @@ def _revision(node: _Node, old: tuple[str, Revision] | None, stamp: dt.datetime)
     return Revision(old[1].sequence + 1, later)
 
 
-def _fingerprint(node: _Node) -> str:
+def _fingerprint(node: Node) -> str:
     """A digest of everything an event says except when it was stamped and its revision.
 
     ``node`` is conformed, so ``node.names`` holds its properties' names.
@@ -94,7 +94,7 @@ class Previous:
     #: uid_digest -> (short fingerprint, revision) of events it held once but no longer shows
     history: dict[str, tuple[str, Revision]] = field(default_factory=dict)
     #: UID -> VEVENT, for its events whose UID is not in ``keep`` (deleted since)
-    gone: dict[str, _Node] = field(default_factory=dict)
+    gone: dict[str, Node] = field(default_factory=dict)
 
 
 def history_line(key: str, fingerprint: str, revision: Revision) -> str:
@@ -121,7 +121,7 @@ def read_previous(data: bytes, keep: Container[str]) -> Previous:
     found = Previous()
     try:
         text = data.decode("utf-8")
-        root = _tree(re.sub(r"\r\n[ \t]", "", text).split("\r\n"))
+        root = build_tree(re.sub(r"\r\n[ \t]", "", text).split("\r\n"))
     except (UnicodeDecodeError, ValueError, IndexError):
         return found
     for line in root.props:
@@ -134,7 +134,7 @@ def read_previous(data: bytes, keep: Container[str]) -> Previous:
 
 
 def _previous_revisions(
-    root: _Node, keep: Container[str], gone: dict[str, _Node]
+    root: Node, keep: Container[str], gone: dict[str, Node]
 ) -> dict[str, tuple[str, Revision]]:
     """UID -> (fingerprint, revision) of the VEVENTs in ``root``."""
     found: dict[str, tuple[str, Revision]] = {}
@@ -160,7 +160,7 @@ def _previous_revisions(
     return found
 
 
-def _read_event(node: _Node) -> tuple[dict[str, str], list[str]]:
+def _read_event(node: Node) -> tuple[dict[str, str], list[str]]:
     """The first UID, SEQUENCE and LAST-MODIFIED values, and the lines ``_fingerprint`` digests.
 
     One pass over the lines for both, each line's name read at most once: the same results as
@@ -171,7 +171,7 @@ def _read_event(node: _Node) -> tuple[dict[str, str], list[str]]:
     for line in node.props:
         first = line[:1]
         if first in _INITIALS:
-            name = _prop_name(line)
+            name = prop_name(line)
             if first in _KEY_INITIALS and name in _KEY_PROPS and name not in values:
                 values[name] = line.split(":", 1)[1] if ":" in line else ""
             if first in _REVISION_INITIALS and name in _REVISION_PROPS:
@@ -256,10 +256,10 @@ def _stamp_text(moment: dt.datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _deleted_on(node: _Node) -> dt.date | None:
+def _deleted_on(node: Node) -> dt.date | None:
     """The day a cancelled event was first published as deleted (its ``X-CICA-DELETED``)."""
     for line in node.props:
-        if _prop_name(line) == DELETED_PROP:
+        if prop_name(line) == DELETED_PROP:
             try:
                 return dt.datetime.strptime(line.split(":", 1)[1], "%Y%m%d").date()
             except (IndexError, ValueError):
@@ -267,7 +267,7 @@ def _deleted_on(node: _Node) -> dt.date | None:
     return None
 
 
-def _cancelled(node: _Node, revision: Revision, stamp: dt.datetime, today: dt.date) -> list[str]:
+def _cancelled(node: Node, revision: Revision, stamp: dt.datetime, today: dt.date) -> list[str]:
     """The deleted event as published last time, now ``STATUS:CANCELLED`` with the next
     SEQUENCE, without alarms, its zoned times in UTC (its VTIMEZONE may be gone)."""
     later = max(stamp, revision.last_modified + dt.timedelta(seconds=1))
@@ -279,7 +279,7 @@ def _cancelled(node: _Node, revision: Revision, stamp: dt.datetime, today: dt.da
     }
     props = []
     for line in node.props:
-        name = _prop_name(line)
+        name = prop_name(line)
         if name in replaced:
             props.append(replaced.pop(name))
         elif name in ("DTSTART", "DTEND", "EXDATE"):
@@ -288,14 +288,14 @@ def _cancelled(node: _Node, revision: Revision, stamp: dt.datetime, today: dt.da
             props.append(line)
     props.extend(replaced.values())  # any the event lacked
     props.append(f"{DELETED_PROP}:{today:%Y%m%d}")
-    order = _order("VEVENT", tuple(_prop_name(p) for p in props))
+    order = prop_order("VEVENT", tuple(prop_name(p) for p in props))
     return ["BEGIN:VEVENT", *(props[i] for i in order), "END:VEVENT"]
 
 
-def _restamped(node: _Node, stamp: dt.datetime) -> list[str]:
+def _restamped(node: Node, stamp: dt.datetime) -> list[str]:
     """A cancelled event carried over as it was, but for this export's DTSTAMP."""
     props = [
-        f"DTSTAMP:{_stamp_text(stamp)}" if _prop_name(p) == "DTSTAMP" else p for p in node.props
+        f"DTSTAMP:{_stamp_text(stamp)}" if prop_name(p) == "DTSTAMP" else p for p in node.props
     ]
     return ["BEGIN:VEVENT", *props, "END:VEVENT"]
 

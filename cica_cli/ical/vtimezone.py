@@ -3,8 +3,8 @@
 Explicit observances for every transition an event's occurrences span, taken from the ``tzdata``
 package (so a client whose own tz database is older still gets the right offsets); for an
 open-ended rule, the zone's yearly pattern after the span as RRULEs. Returns content lines
-(unfolded); ``ics_conform`` adds them to the calendar. TEXT escaping of TZNAME is passed in
-by ``ics_export`` as ``escape``, so that only that module imports ``ics``.
+(unfolded); ``conform`` adds them to the calendar. TEXT escaping of TZNAME is passed in
+by ``export`` as ``escape``, so that only that module imports ``ics``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _State = tuple[dt.timedelta, bool, str]  # UTC offset, is DST, abbreviation
 _Escape = Callable[[str], str]  # RFC 5545 TEXT escaping
 
 
-def _vtimezone(zone_name: str, events: Sequence[Resolved], escape: _Escape) -> list[str]:
+def vtimezone_lines(zone_name: str, events: Sequence[Resolved], escape: _Escape) -> list[str]:
     """A VTIMEZONE covering every occurrence of ``events`` (timed, repeating, in the zone)."""
     starts = [e.start for e in events if isinstance(e.start, dt.datetime)]
     lo = hi = min(starts)
@@ -33,7 +33,7 @@ def _vtimezone(zone_name: str, events: Sequence[Resolved], escape: _Escape) -> l
             open_ended = True
         else:
             hi = max(hi, last)
-    return _vtimezone_span(zone_name, lo, hi, open_ended, escape)
+    return vtimezone_span(zone_name, lo, hi, open_ended, escape)
 
 
 def _last_occurrence(event: Resolved) -> dt.datetime | None:
@@ -49,7 +49,7 @@ def _last_occurrence(event: Resolved) -> dt.datetime | None:
     return last.replace(tzinfo=event.zone) + (event.end - event.start)
 
 
-def _vtimezone_span(
+def vtimezone_span(
     name: str, lo: dt.datetime, hi: dt.datetime, open_ended: bool, escape: _Escape
 ) -> list[str]:
     """VTIMEZONE lines for ``name`` valid from before ``lo`` to after ``hi`` (or for ever).

@@ -1,5 +1,5 @@
 """Which reminders are due. Pure: the moment and the ledger are arguments (the wording of a
-reminder is ``reminder_text``).
+reminder is ``remind.wording``).
 
 A reminder is the tuple (event id, occurrence date, lead time, recipient), ``Key``. It is due on
 the occurrence's *anchor* day minus the lead, counted in the event's zone. The anchor is the day
