@@ -403,9 +403,7 @@ def test_defaults_security_and_port(tmp_path: Path) -> None:
     base = Flags(to=["a@example.org"], sender="b@example.org")
     local = resolve_settings(base, {}, tmp_path)
     assert (local.smtp.host, local.smtp.security, local.smtp.port) == ("localhost", "none", 25)
-    remote = resolve_settings(
-        Flags(**{**base.__dict__, "smtp_host": "mx.example.org"}), {}, tmp_path
-    )
+    remote = resolve_settings(base._replace(smtp_host="mx.example.org"), {}, tmp_path)
     assert (remote.smtp.security, remote.smtp.port) == ("starttls", 587)
     assert local.leads is None  # the calendar's own lead times
 

@@ -11,8 +11,11 @@ from it travel (``schedule.Resolved``, ``agenda.Item``, ``leads.Lead``, the remi
 hashed by content, and made positionally from what the validator or the cache hands over,
 with nothing to import beyond ``typing``. The cache stores ``Event``'s rows by position, so it
 also stores the field names and treats other names or another order as a miss (``cache``).
-Dataclasses are for what is not such a value: settings read from the environment
-(``remind.settings``) and state that a run builds up as it goes (``remind.run``).
+The same holds for the other values cica passes around (``remind.settings.Settings``, a
+reminder run's ``Preview`` and ``Delivered``, ``ical.options.ExportOptions``, a ``Revision``).
+Dataclasses are for what is not such a value: state that a run builds up as it goes
+(``remind.run.RunReport``, ``ical.revisions.Memory``, the ``ical.conform.Node`` tree being
+rewritten), and ``remind.settings.Smtp``, whose password must stay out of its ``repr``.
 """
 
 from __future__ import annotations

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..core.dates import Offset
 
 
-@dataclass(frozen=True)
-class ExportOptions:
+class ExportOptions(NamedTuple):
     """What to export and how; the defaults export everything with each event's reminders."""
 
     name: str | None = None  # the feed's display name (default: the calendar's name)

@@ -26,6 +26,7 @@ import hashlib
 import re
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..core.schedule import Resolved, Schedule
 from .conform import Node, build_tree, prop_name, prop_order
@@ -42,8 +43,7 @@ _REVISION_PROPS = frozenset({"DTSTAMP", "SEQUENCE", "LAST-MODIFIED"})
 _REVISION_INITIALS = frozenset("DSLdsl")  # a quick test before prop_name
 
 
-@dataclass(frozen=True)
-class Revision:
+class Revision(NamedTuple):
     """What a subscriber needs to tell a changed event from an unchanged one."""
 
     sequence: int

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import CicaError, ConfigError, TemporaryFailure
 
@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from .transport import Transport
 
 
-@dataclass(frozen=True, slots=True)
-class Preview:
+class Preview(NamedTuple):
     """One message a dry run would send."""
 
     sender: str
@@ -38,8 +37,7 @@ class Preview:
     data: bytes  # the message as it would go to the server (CRLF line ends)
 
 
-@dataclass(frozen=True, slots=True)
-class DryRunReport:
+class DryRunReport(NamedTuple):
     """What ``--dry-run`` found: the messages, and the server they would go to."""
 
     today: dt.date
@@ -52,8 +50,7 @@ class DryRunReport:
         return sum(m.reminders for m in self.messages)
 
 
-@dataclass(frozen=True, slots=True)
-class Delivered:
+class Delivered(NamedTuple):
     """One message the server accepted."""
 
     recipient: str
@@ -61,8 +58,7 @@ class Delivered:
     message_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Missed:
+class Missed(NamedTuple):
     """A reminder that was due but can no longer be sent: its event has begun."""
 
     recipient: str

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -88,8 +88,7 @@ class ConfigFile(_Table):
     smtp: SmtpTable = SmtpTable()
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+class Address(NamedTuple):
     """A mailbox: the bare address (for the envelope and the key) and an optional display name."""
 
     addr_spec: str
@@ -123,8 +122,7 @@ class Smtp:
         return is_local_host(self.host)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything ``cica remind`` needs besides the calendar."""
 
     recipients: tuple[Address, ...]
@@ -134,8 +132,7 @@ class Settings:
     config_path: Path
 
 
-@dataclass(frozen=True)
-class Flags:
+class Flags(NamedTuple):
     """The command-line values (None or empty: not given)."""
 
     to: Sequence[str] = ()

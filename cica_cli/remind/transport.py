@@ -6,14 +6,12 @@ Kept apart from ``smtp`` so that planning a run (and ``--dry-run``) never import
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 Outcome = Literal["sent", "temporary", "permanent"]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """What happened to one message."""
 
     outcome: Outcome
