@@ -230,6 +230,8 @@ CASES = [
     ("next", "--as-of", "2024-06-27T10:00", "--tz", "UTC"),
     ("validate",),
     ("validate", "-c", "missing.toml"),  # exit 66
+    ("validate", "--json"),
+    ("validate", "--json", "--strict"),  # exit 65, the document printed
     ("export", "--output=-"),
     ("export", "--output=-", "--kind", "meeting", "--tag", "ministerial", "--no-alarms"),
     (

@@ -37,13 +37,19 @@ class OpenedCalendar(NamedTuple):
 def open_calendar(flag: Path | None) -> OpenedCalendar:
     """Find and load the calendar (flag > env > ./ > XDG > packaged), through the cache."""
     from ..core.cache import load_schedule, read_calendar
-    from ..paths import find_calendar
 
-    path = find_calendar(flag, os.environ, Path.cwd())
+    path = calendar_path(flag)
     data = read_calendar(path)
     cache_dir = cache_folder()
     with collector_paused():
         return OpenedCalendar(path, load_schedule(path, cache_dir, data), data, cache_dir)
+
+
+def calendar_path(flag: Path | None) -> Path:
+    """The calendar cica would use (flag > env > ./ > XDG > packaged)."""
+    from ..paths import find_calendar
+
+    return find_calendar(flag, os.environ, Path.cwd())
 
 
 def cache_folder() -> Path | None:

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from ..core.day_counts import WorkingDayCount
+    from ..core.days_off import DayOffWarning
     from ..core.schedule import Resolved, Schedule
+    from ..errors import Problem
 
 JSON_SCHEMA_VERSION = 1
 
@@ -152,6 +154,41 @@ def agenda_json(items: Sequence[Item], as_of: dt.datetime, calendar_name: str) -
         yield separator + text[2:-2].replace("\n", "\n  ")
         separator = ",\n  "
     yield "\n  ]\n}"
+
+
+def validation_dict(
+    file: str,
+    counts: tuple[int, int] | None,
+    problems: Sequence[Problem],
+    warnings: Sequence[tuple[DayOffWarning, Problem]],
+    strict: bool = False,
+) -> dict[str, Any]:
+    """``cica validate --json`` (the documented, stable schema): ``counts`` is (events, computed)
+    when the calendar loaded (None: ``problems`` say why not); each warning with its place.
+    ``valid`` is what the exit status says: no problems (and, ``strict``, no warnings)."""
+    from ..core.safe_text import line
+
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "file": file,
+        "valid": not problems and not (strict and warnings),
+        "events": counts[0] if counts else None,
+        "computed": counts[1] if counts else None,
+        "problems": [
+            {"line": p.line, "where": line(p.where), "message": line(p.message)} for p in problems
+        ],
+        "warnings": [
+            {
+                "line": placed.line,
+                "where": placed.where,
+                "event": w.event_id,
+                "field": w.field,
+                "message": w.message,
+                "days": [{"day": day.isoformat(), "why": why} for day, why in w.days],
+            }
+            for w, placed in warnings
+        ],
+    }
 
 
 def nothing_upcoming(schedule: Schedule, as_of: dt.date) -> str:
