@@ -1,6 +1,7 @@
-"""An edit checked from the text around the edited table (``blocks.replaced_table``), and the
-quick search for an event's header (``blocks.MultilineStrings``), against a real TOML reader
-(``tomllib``) and the exact lexer, on generated files full of look-alike headers."""
+"""An edit checked from the text around the edited table (``blocks.replaced_table``; for a new
+event, ``blocks.appended_table``), and the quick search for an event's header
+(``blocks.MultilineStrings``), against a real TOML reader (``tomllib``) and the exact lexer, on
+generated files full of look-alike headers."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cica_cli.edit.blocks import MultilineStrings, event_region, replaced_table
-from cica_cli.edit.rewrite import set_fields
+from cica_cli.edit.blocks import MultilineStrings, appended_table, event_region, replaced_table
+from cica_cli.edit.rewrite import append_event, set_fields
 
 from .test_edit_text import HOSTILE
 
@@ -99,7 +100,7 @@ def _whole(before: str, after: str, event_id: str) -> bool:
     except tomllib.TOMLDecodeError:
         return False
     table: Any = new.get("events", {}).get(event_id)
-    return new == {**old, "events": {**old["events"], event_id: table}}
+    return new == {**old, "events": {**old.get("events", {}), event_id: table}}
 
 
 TWO = '[events.a]\ntitle = "A"\ndate = 2024-07-01\n\n[events.b]\ntitle = "B"\n'
@@ -186,3 +187,72 @@ def test_the_hostile_file_edited_in_every_event_it_has_a_table_for() -> None:
     for event_id in ("inline-one", "dotted"):
         edited = set_fields(HOSTILE, event_id, {"status": "done"})
         assert replaced_table(HOSTILE, edited, event_id) is None
+
+
+# --- cica add: a table appended at the end (blocks.appended_table) ---
+
+
+@settings(max_examples=300, deadline=None)
+@given(calendars(), st.sampled_from(["\n", "", "\n\n# a comment\n"]))
+def test_an_appended_table_shown_from_the_end_is_the_file_read_whole(
+    calendar: tuple[str, list[bool], list[str]], tail: str
+) -> None:
+    text, _, _ = calendar
+    before = text.rstrip("\n") + tail if tail else text
+    edited = append_event(before, "new", {"title": "New [events.e0] '''", "date": "e0"})
+    table = appended_table(before, edited, "new")
+    assert table is not None  # every generated file is one it can show
+    old, new = tomllib.loads(before), tomllib.loads(edited)
+    assert new == {**old, "events": {**old["events"], "new": table}}
+
+
+_APPENDED = [
+    '[events.n]\ntitle = "N"\n',
+    '\n[events.n]\ntitle = "N"\n',
+    'x = 1\n[events.n]\ntitle = "N"\n',  # a key ahead of the header: the last table's
+    '[events.n]\ntitle = "N"\n[events.m]\ntitle = "M"\n',  # two tables
+    '[events.n]\ntitle = """\n',  # a string that does not end
+    '[events.n.sub]\ntitle = "N"\n',
+    '[[events.n]]\ntitle = "N"\n',
+    '[events]\nn.title = "N"\n',
+    'events.n.title = "N"\n',
+    '[ events . "n" ]\ntitle = "N"  # spaced, quoted\n',
+    "# only a comment\n",
+]
+_BEFORE = [
+    '[calendar]\nname = "C"\n\n[events.a]\ntitle = "A"\n',
+    '[calendar]\nname = "C"\n\n[events.a]\ntitle = "A"',  # no line end at the end
+    'events.a.title = "A"\n',  # events by dotted keys: a header cannot extend them
+    'events = { a = { title = "A" } }\n',  # events inline: nor this
+    '[events]\na = { title = "A" }\n',
+    '[events.a]\ntitle = """\n[events.n]\n"""\n',  # a look-alike header inside a string
+    "",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(_BEFORE), st.lists(st.sampled_from(_APPENDED), min_size=1, max_size=3))
+def test_an_appended_table_is_claimed_only_when_the_whole_file_agrees(
+    before: str, pieces: list[str]
+) -> None:
+    after = before + "".join(pieces)
+    table = appended_table(before, after, "n")
+    if table is not None:
+        assert _whole(before, after, "n")
+        assert tomllib.loads(after)["events"]["n"] == table
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('[events.a]\ntitle = "A"\n', '[events.a]\ntitle = "B"\n[events.n]\ntitle = "N"\n'),
+        ('events.a.title = "A"\n', 'events.a.title = "A"\n[events.n]\ntitle = "N"\n'),
+        ("events = { a = {} }\n", 'events = { a = {} }\n[events.n]\ntitle = "N"\n'),
+        ('[events.a]\ntitle = "A"', '[events.a]\ntitle = "A"[events.n]\ntitle = "N"\n'),
+        ('[events.a]\ntitle = "A"\n', '[events.a]\ntitle = "A"\nx = 1\n[events.n]\ntitle = "N"\n'),
+        ("[events.a]\n", '[events.a]\n[events.n]\ntitle = "N"\n[events.m]\ntitle = "M"\n'),
+    ],
+    ids=["changed before", "dotted events", "inline events", "glued", "key ahead", "two tables"],
+)
+def test_what_it_cannot_show_for_an_appended_table_it_leaves(before: str, after: str) -> None:
+    assert appended_table(before, after, "n") is None

@@ -184,18 +184,22 @@ def _quick_load(editing: Editing, text: str, event_id: str) -> Resolution | str 
     """The schedule of ``text`` worked out from the one before the edit, which is what makes an
     edit of a large calendar fast. ``text`` must hold the same values as before but the edited
     event's table (else ``_WRONG_PLACE``: the edit found the wrong place). That is shown from the
-    text around the event's table (``blocks.replaced_table``), or else by parsing both texts
-    whole. The table alone is validated, and only the dates that follow from it are computed
-    again (``resolve.resolve_edit``). None when the edit has a problem: the caller then loads
+    text around the event's table (``blocks.replaced_table``; for a new event, the table added at
+    the end: ``blocks.appended_table``), or else by parsing both texts whole. The table alone
+    is validated, and only the dates that follow from it are computed again
+    (``resolve.resolve_edit``). None when the edit has a problem: the caller then loads
     the text as every command does, for every problem with its line."""
     from ..core.model import ID_PATTERN
     from ..core.resolve import ScheduleError, resolve_edit
     from ..core.schema import ValidationError, validate_event
-    from ..edit.blocks import replaced_table
+    from ..edit.blocks import appended_table, replaced_table
 
     if not ID_PATTERN.match(event_id):
         return None
-    table = replaced_table(editing.text, text, event_id)
+    if event_id in editing.schedule.events:
+        table = replaced_table(editing.text, text, event_id)
+    else:  # cica add
+        table = appended_table(editing.text, text, event_id)
     if table is None:
         compared = _table_if_only_it_changed(editing.text, text, event_id)
         if not isinstance(compared, dict):

@@ -30,7 +30,9 @@ def run(args: list[str]) -> bool:
     values = parse(module.COMMAND, args[1:])
     if values is None:
         return False
-    module.run(**values)
+    from ._runtime import run_command
+
+    run_command(module.run, values)
     return True
 
 

@@ -12,6 +12,7 @@ import typer
 import typer.core
 
 from ._options import Command, Param
+from ._runtime import run_command
 
 _TYPES: dict[str, type] = {
     "flag": bool, "text": str, "file": Path, "path": Path, "int": int, "float": float
@@ -95,7 +96,7 @@ def add_command(app: typer.Typer, command: Command, run: Callable[..., None]) ->
     def callback(**values: Any) -> None:
         for name in lists:  # Typer gives None for a repeatable option not given
             values[name] = list(values[name] or ())
-        run(**values)
+        run_command(run, values)
 
     callback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._options import AS_OF, CALENDAR, JSON, TZ, Command
-from ._runtime import clock, collector_paused, display_zone, open_calendar, say, write_out
+from ._runtime import clock, display_zone, open_calendar, say, write_out
 
 COMMAND = Command(
     "next",
@@ -21,7 +21,6 @@ Examples:
 )
 
 
-@collector_paused()
 def run(json_: bool, calendar: Path | None, as_of: str | None, tz: str | None) -> None:
     """Print the next item on one line (nothing on stdout when nothing is coming)."""
     from ..core.agenda import build_agenda, next_item

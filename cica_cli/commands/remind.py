@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import RecipientRejectedError, TemporaryFailure
 from ._options import AS_OF, CALENDAR, DRY_RUN, Command, Param, flag
-from ._runtime import clock, collector_paused, open_calendar, say, write_out
+from ._runtime import clock, open_calendar, say, write_out
 
 if TYPE_CHECKING:
     from ..remind.run import DryRunReport, RunReport
@@ -123,7 +123,6 @@ COMMAND = Command(
 )
 
 
-@collector_paused()
 def run(
     to: list[str],
     sender: str | None,

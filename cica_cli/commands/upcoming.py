@@ -8,7 +8,6 @@ from ..errors import UsageError
 from ._options import AS_OF, CALENDAR, JSON, KIND, TAG, TZ, Command, Param, flag
 from ._runtime import (
     clock,
-    collector_paused,
     display_zone,
     kinds,
     open_calendar,
@@ -47,7 +46,6 @@ Examples:
 )
 
 
-@collector_paused()
 def run(
     within: str | None,
     kind: list[str],

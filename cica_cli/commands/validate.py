@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._options import CALENDAR, JSON, Command, flag
-from ._runtime import collector_paused, open_calendar, say, write_out
+from ._runtime import open_calendar, say, write_out
 
 if TYPE_CHECKING:
     from ..core.days_off import DayOffWarning
@@ -32,7 +32,6 @@ Examples:
 )
 
 
-@collector_paused()
 def run(strict: bool, json_: bool, calendar: Path | None) -> None:
     """Check the calendar: "OK: N events (M computed)", or every problem with its line (exit 65).
 

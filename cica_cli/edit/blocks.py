@@ -143,6 +143,43 @@ def replaced_table(before: str, after: str, event_id: str) -> dict[str, Any] | N
     return _sole_table(new_piece, event_id)
 
 
+def appended_table(before: str, after: str, event_id: str) -> dict[str, Any] | None:
+    """The ``[events.<id>]`` table of ``after``, if ``after`` is ``before`` with that table
+    appended and nothing else; None if that cannot be shown this way. ``event_id`` must not be an
+    event of ``before``, a calendar that loads.
+
+    Shown without parsing ``before``: ``after`` starts with it, and what follows starts (after
+    blank and comment lines) with the table's header, on a line of its own, and parses on its
+    own to that one table and nothing else. ``before`` is a whole TOML document, so it ends
+    outside any string or bracket; a key ahead of the header would belong to its last table.
+    What could still make the joined text read otherwise is an ``events`` table that a header
+    cannot extend: one written inline (``events = {...}``) or by dotted keys
+    (``events.a.title = ...``); a file with a line that may do that (``_EVENTS_KEY``, even
+    inside a string) is left to the whole parse.
+    """
+    if not after.startswith(before) or _defines_events_by_key(before):
+        return None
+    added = after[len(before) :]
+    if before and not before.endswith("\n") and not added.startswith(("\n", "\r\n")):
+        return None
+    for line in _lines_from(added, 0):  # the header first: a key would join the last table
+        if line.strip() and not line.lstrip().startswith("#"):
+            if not _table_pattern("events", event_id).match(line):
+                return None
+            break
+    return _sole_table(added, event_id)
+
+
+def _defines_events_by_key(text: str) -> bool:
+    """Whether a line of ``text`` may define ``events`` by a key rather than by table headers."""
+    return bool(_EVENTS_KEY.match("\n" + text[:200]) or _EVENTS_KEY.search(text))
+
+
+#: A line that may define ``events`` by a key (from its line break on: the regex engine skips
+#: ahead to the line breaks, where ``^`` with MULTILINE would try every position).
+_EVENTS_KEY = re.compile(r"""\n[ \t]*(?:events|"events"|'events')[ \t]*[.=]""")
+
+
 class MultilineStrings:
     """Where the multi-line strings of a TOML text are, lexed from its start as far as asked.
 

@@ -166,18 +166,13 @@ def _as_string(value: str, old: String | None) -> Item:
 def _layout(text: str) -> tuple[int, int, bool]:
     """Of the last event table: the blank lines before its header, the width its keys are padded
     to (0: no padding), and whether its strings are mostly literal ('...')."""
-    starts = [m.start() for m in re.finditer(r"(?m)^[ \t]*\[events\.", text)]
-    if not starts:
+    last = _last_event_header(text)
+    if last is None:
         return 1, 0, False
-    last = starts[-1]
-    before = text[:last].splitlines()
-    while before and before[-1].lstrip().startswith("#"):  # comments introducing the table
-        before.pop()
-    gap = 0
-    while before and not before[-1].strip():
-        gap += 1
-        before.pop()
-    if not before:  # the first table of the file: one blank line, as most files have
+    gap, first = _gap_before(text, max(0, last - 4096), last)
+    if first and last > 4096:  # nothing but blank and comment lines in the last 4 KB
+        gap, first = _gap_before(text, 0, last)
+    if first:  # the first table of the file: one blank line, as most files have
         gap = 1
     block = text[last:].splitlines()[1:]
     columns = set()
@@ -194,6 +189,30 @@ def _layout(text: str) -> tuple[int, int, bool]:
                 quotes[key.group(3)] += 1
     width = columns.pop() - 1 if padded and len(columns) == 1 else 0
     return gap, width, quotes["'"] > quotes['"']
+
+
+def _last_event_header(text: str) -> int | None:
+    """Where the line of the last ``[events.`` header starts (searched from the end)."""
+    end = len(text)
+    while (i := text.rfind("[events.", 0, end)) >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        if not text[start:i].strip(" \t"):
+            return start
+        end = i
+    return None
+
+
+def _gap_before(text: str, start: int, header: int) -> tuple[int, bool]:
+    """The blank lines above the comments that introduce the header at ``header`` (lines of
+    ``text[start:header]``), and whether nothing else is above them."""
+    before = text[start:header].splitlines()
+    while before and before[-1].lstrip().startswith("#"):  # comments introducing the table
+        before.pop()
+    gap = 0
+    while before and not before[-1].strip():
+        gap += 1
+        before.pop()
+    return gap, not before
 
 
 def _only_these_changed(
