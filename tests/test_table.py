@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.console import Console
 
 from cica_cli.core.agenda import build_agenda
 from cica_cli.core.loader import loads
-from cica_cli.views.table import TITLE_ROOM, _cell_len, agenda_table, when_pieces
+from cica_cli.views.table import TITLE_ROOM, agenda_table, when_pieces
 
 from .conftest import Result, check_golden
 
@@ -111,7 +112,8 @@ def _render(rows: list[tuple[str, str]], width: int, colours: bool = False) -> s
 
 words = st.sampled_from(
     ["Silence", "procedure", "on", "the", "Conférence", "Ñuñoa", "東京会議", "café\u0301", "[bold]",
-     "[/]", ":smile:", "x" * 45, "Zusammenarbeitsvereinbarung", "\u2019s", "…", "a", "2024"]
+     "[/]", ":smile:", "x" * 45, "Zusammenarbeitsvereinbarung", "\u2019s", "…", "a", "2024",
+     "\U0001f44d", "\u2764\ufe0f", "\U0001f1f0\U0001f1ff"]
 )  # fmt: skip
 texts = st.lists(words, max_size=12).map(" ".join)
 
@@ -122,7 +124,7 @@ texts = st.lists(words, max_size=12).map(" ".join)
 def test_any_text_fits_and_every_word_is_kept(rows: list[tuple[str, str]], width: int) -> None:
     out = _render(rows, width)
     lines = out.splitlines()
-    assert all(_cell_len(line) <= width for line in lines), out
+    assert all(cell_len(line) <= width for line in lines), out
     assert all(line == line.rstrip() for line in lines)
     headings = _columns(out)
     assert headings[:2] == ["When", "Countdown"] and "Title" in headings

@@ -5,7 +5,8 @@ under the headings, each row's cells wrapped in their column, and no trailing sp
 pipe, a file or a cron mail gets clean lines. Rich only prints it (a row's colour on a terminal,
 none anywhere else); ``core.safe_text`` has already made the calendar's text safe to print.
 Laying out thousands of rows this way takes a fraction of what Rich's ``Table`` needs for them
-(see docs/benchmarks.md).
+(see docs/benchmarks.md). Widths are counted in cells as Rich counts them (``rich.cells``), so
+that wide characters line up as Rich prints them.
 
 At any width the table shows When, Countdown and Title. Location, then Kind, are added only
 while the titles still get ``TITLE_ROOM`` columns (or all they need); when even the titles are
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
+
+from rich.cells import cell_len, get_character_cell_size
 
 from ..core.agenda import Item
 from ..core.day_names import day_text, month_day
@@ -317,6 +318,16 @@ def _wrap(pieces: Sequence[str], width: int) -> list[str]:
     return lines
 
 
+def _cell_len(text: str) -> int:
+    """Terminal cells ``text`` takes, as Rich (which prints the table) counts them; printable
+    ASCII, most of what a calendar holds, takes one a character (``safe_text`` removed controls)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _char_len(char: str) -> int:
+    return 1 if char.isascii() else get_character_cell_size(char)
+
+
 def _fit(text: str, width: int) -> int:
     """How many characters of ``text`` fit in ``width`` cells (at least one)."""
     used = 0
@@ -325,31 +336,3 @@ def _fit(text: str, width: int) -> int:
         if used > width:
             return max(index, 1)
     return len(text)
-
-
-def _cell_len(text: str) -> int:
-    """Terminal cells ``text`` takes: East Asian wide characters take two, combining marks none."""
-    if text.isascii():
-        return len(text)
-    return _unicode_cell_len(text)
-
-
-@lru_cache(maxsize=4096)
-def _unicode_cell_len(text: str) -> int:
-    if max(text) < "\u0300" or _NARROW.issuperset(text):  # Latin, or dates with their dash
-        return len(text)
-    return sum(_char_len(char) for char in text)
-
-
-def _char_len(char: str) -> int:
-    if char.isascii():
-        return 1
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-_NARROW = frozenset(
-    [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x300) if c != 0xAD]
-    + list("\N{EN DASH}\N{EM DASH}\u2018\u2019\u201c\u201d\N{HORIZONTAL ELLIPSIS}")
-)  # fmt: skip
