@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .errors import CannotWriteError
@@ -31,6 +30,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise CannotWriteError(f"cannot write {path}: it is a folder")
         _write_in_place(path, data)
         return
+    import tempfile  # here: the cache's writes (write_private) never need it
+
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     folder = target.parent if str(target.parent) else Path(".")
     try:

@@ -111,6 +111,18 @@ def test_next_with_a_warm_cache_loads_only_what_a_prompt_can_afford(tmp_path: Pa
     assert "cica_cli.core.agenda" in modules  # it did run the command
 
 
+def test_the_first_run_writes_the_cache_without_tempfile(tmp_path: Path) -> None:
+    """The cache entry is written by ``atomic.write_private``, which needs no ``tempfile`` (and
+    its ``random`` and ``shutil``): only a user's files are written through it."""
+    _modules(COMMANDS["next"], tmp_path)  # fills the cache, the countries' days off too
+    entries = list((Path(os.environ["XDG_CACHE_HOME"]) / "cica").glob("*.cache"))
+    assert entries
+    for entry in entries:  # as after an edit: the calendar's entry is gone
+        entry.unlink()
+    modules = _modules(COMMANDS["next"], tmp_path)  # loads the calendar, writes its entry
+    assert "cica_cli.atomic" in modules and not _loaded(modules, "tempfile")
+
+
 def test_remind_dry_run_loads_neither_typer_nor_the_mail_sender(tmp_path: Path) -> None:
     """A plain ``cica remind --dry-run`` runs without Typer (commands/_fast.py) and builds the
     messages without loading what sends them."""
