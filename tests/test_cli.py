@@ -360,3 +360,22 @@ def test_ctrl_c_is_exit_130_with_a_message_through_typer_too(args: list[str]) ->
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert err == "cica: interrupted\n" and out == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "env-outcome-silence"),
+        ("timeline", "--width", "80"),
+        ("timeline", "--width", "120", "--from", "2024-06-01", "--to", "2024-12-31"),
+    ],
+    ids=" ".join,
+)
+def test_views_printed_by_rich_have_no_trailing_spaces_in_a_pipe(
+    cica: Cica, args: tuple[str, ...]
+) -> None:
+    result = cica(*args, "--as-of", "2024-06-27")
+    assert result.code == 0 and result.out.strip()
+    lines = result.out.splitlines()
+    assert [line for line in lines if line != line.rstrip()] == []
+    assert len(lines) > 5  # the whole view, not one line

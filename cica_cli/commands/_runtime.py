@@ -191,6 +191,19 @@ def stdout_console() -> Console:
     return Console(highlight=False)
 
 
+def print_out(renderable: Any, console: Console | None = None, **options: Any) -> None:
+    """A Rich renderable on stdout (``show``'s grid, the timeline): as Rich prints it on a
+    terminal; in a pipe or a file (no colours), its lines without the padding Rich leaves at
+    their ends, as ``upcoming``'s table."""
+    console = console or stdout_console()
+    if console.color_system is not None:
+        console.print(renderable, **options)
+        return
+    with console.capture() as captured:
+        console.print(renderable, **options)
+    write_out("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
 def write_out(text: str) -> None:
     """Plain data on stdout (no Rich: JSON and one-liners stay byte-exact)."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -29,7 +29,7 @@ def run(
     from ..core.agenda import make_item
     from ..core.day_counts import working_day_counts
     from ..views.text import event_details, item_dict, working_days_dict
-    from ._runtime import find_event, stdout_console, write_out
+    from ._runtime import find_event, print_out, write_out
 
     schedule = open_calendar(calendar).schedule
     event = find_event(schedule, event_id)
@@ -53,4 +53,4 @@ def run(
         doc["except"] = [day.isoformat() for day in event.event.except_]
         write_out(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    stdout_console().print(event_details(schedule, event, item))
+    print_out(event_details(schedule, event, item))

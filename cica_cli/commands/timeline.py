@@ -65,7 +65,7 @@ def run(
     """Draw the calendar as a chart: spans as bars, deadlines as markers, a line for today."""
     from ..core.agenda import build_agenda
     from ..views.timeline import timeline_chart
-    from ._runtime import say, stdout_console
+    from ._runtime import print_out, say, stdout_console
 
     wanted = kinds(kind)
     schedule = open_calendar(calendar).schedule
@@ -85,7 +85,7 @@ def run(
     console = stdout_console()
     chart_width = width or console.width
     chart = timeline_chart(items, now.date(), first, last, chart_width)
-    console.print(chart, width=chart_width, crop=False)
+    print_out(chart, console, width=chart_width, crop=False)
     if svg is not None:
         import io
 
