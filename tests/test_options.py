@@ -106,3 +106,34 @@ def test_a_calendar_zone_mistyped_gets_the_closest_one(cica: Cica, tmp_path: Pat
     result = cica("validate", "-c", str(calendar))
     assert result.code == 65
     assert "unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)" in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["set", "soc-astana-2024-06", "title", "x\udcff"], "VALUE"),
+        (["add", "n", "--title", "x\udcff", "--date", "2024-01-01"], "--title"),
+        (["add", "n\udcff", "--title", "T", "--date", "2024-01-01"], "ID"),
+        (["add", "n", "--title", "T", "--date", "2024-01-01", "--tag", "\udcffx"], "--tag"),
+        (["upcoming", "--tz", "x\udcff"], "--tz"),
+    ],
+    ids=["set", "add --title", "add ID", "add --tag", "upcoming --tz"],
+)
+def test_bytes_that_are_not_utf8_are_a_usage_error(
+    cica: Cica, tmp_path: Path, args: list[str], name: str
+) -> None:
+    calendar = tmp_path / "events.toml"
+    calendar.write_bytes(SHIPPED.read_bytes())
+    result = cica(*args, "-c", str(calendar))  # as Python hands over a byte 0xFF of argv
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"cica: {name}: not valid UTF-8 text\n"
+    assert calendar.read_bytes() == SHIPPED.read_bytes()
+
+
+def test_a_shift_beyond_year_9999_is_a_usage_error(cica: Cica, tmp_path: Path) -> None:
+    calendar = tmp_path / "events.toml"
+    calendar.write_bytes(SHIPPED.read_bytes())
+    for shift in ("+8000y", "-3000 years"):
+        result = cica("move", "soc-astana-2024-06", shift, "-c", str(calendar))
+        assert result.code == 2 and "falls outside years 1-9999" in result.err, result.err
+    assert calendar.read_bytes() == SHIPPED.read_bytes()

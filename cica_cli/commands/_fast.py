@@ -32,7 +32,7 @@ def run(args: list[str]) -> bool:
         return False
     from ._runtime import run_command
 
-    run_command(module.run, values)
+    run_command(module.COMMAND, module.run, values)
     return True
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..core.schedule import Resolved, Schedule
+    from ._options import Command
 
 
 # A NamedTuple, not a dataclass, on the path of `cica next` (see errors.Problem).
@@ -234,7 +235,25 @@ def find_event(schedule: Schedule, event_id: str) -> Resolved:
     return event
 
 
-def run_command(run: Callable[..., None], values: dict[str, Any]) -> None:
-    """``run(**values)``, a command's code, with the collector paused (``collector_paused``)."""
+def run_command(command: Command, run: Callable[..., None], values: dict[str, Any]) -> None:
+    """``run(**values)``, a command's code, with the collector paused (``collector_paused``),
+    once its texts are known to be text: bytes that are not UTF-8 (which Python hands over as
+    lone surrogates) could be neither written to a calendar nor shown (paths may hold them)."""
+    for param in command.params:
+        if param.value != "text":
+            continue
+        given = values.get(param.name)
+        for text in given if isinstance(given, list) else [given]:
+            if isinstance(text, str) and not _encodable(text):
+                name = param.names[0] if param.names else param.metavar or param.name.upper()
+                raise UsageError(f"{name}: not valid UTF-8 text")
     with collector_paused():
         run(**values)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -96,7 +96,7 @@ def add_command(app: typer.Typer, command: Command, run: Callable[..., None]) ->
     def callback(**values: Any) -> None:
         for name in lists:  # Typer gives None for a repeatable option not given
             values[name] = list(values[name] or ())
-        run_command(run, values)
+        run_command(command, run, values)
 
     callback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [

@@ -68,7 +68,7 @@ def run(
     calendar: Path | None,
 ) -> None:
     """Move an event to a date or date-time, or by a shift; print what moved with it."""
-    from ..core.dates import Offset, Point, apply_offset
+    from ..core.dates import Offset, OffsetError, Point, apply_offset
     from ..core.moves import parse_when, plan_move
     from ..edit.rewrite import set_fields
     from ..errors import UsageError
@@ -94,9 +94,16 @@ def run(
                 return moved.astimezone(event.zone).replace(tzinfo=None)
             return apply_offset(point, offset, days)
 
-        changes = plan_move(
-            event, parsed, shifter, detach=detach, default_zone=editing.schedule.settings.timezone
-        )
+        try:
+            changes = plan_move(
+                event,
+                parsed,
+                shifter,
+                detach=detach,
+                default_zone=editing.schedule.settings.timezone,
+            )
+        except OffsetError as err:  # e.g. a shift beyond year 9999
+            raise UsageError(f"WHEN: {err}") from err
 
         def done(diff: ScheduleDiff) -> str:
             change = next((c for c in diff.changed if c.id == event_id), None)
