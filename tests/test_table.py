@@ -154,3 +154,51 @@ def test_row_styles_on_a_terminal() -> None:
     assert "\x1b[1mWhen" in out  # headings in bold
     # Today's item in bold, its whole row, with no padding after the last cell.
     assert "\x1b[1mSat 1 Jun 2024  today      meeting  Plain  Here\x1b[0m\n" in out
+
+
+@pytest.mark.parametrize("width", range(34, 47))
+def test_a_wrapped_date_keeps_the_space_before_its_time(width: int) -> None:
+    rows = [("Timed call about very many things that go on and on", "")]
+    text = '[calendar]\ntimezone = "UTC"\n[events.t]\ntitle = "{}"\ndate = 2024-07-02T10:00:00\n'
+    calendar = loads(text.format(rows[0][0]).encode(), "cal.toml")
+    items = build_agenda(calendar.schedule, dt.datetime(2024, 6, 28, tzinfo=ZONE))
+    lines = str(agenda_table(items, ZONE, "Desk", width)).splitlines()
+    column = lines[2].index("Countdown")  # the When column ends there
+    when = " ".join(line[:column] for line in lines[4:]).split()
+    assert when == ["Tue", "2", "Jul", "2024", "10:00"]
+
+
+EMOJI = {
+    "flags": "\U0001f1f0\U0001f1ff" * 20,  # KZ, a pair of regional indicators each
+    "family": "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466" * 12,
+    "hearts": "\u2764\ufe0f" * 30,
+    "skin": "\U0001f44d\U0001f3fd" * 25,
+}
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+@pytest.mark.parametrize("name", sorted(EMOJI))
+def test_emoji_are_wrapped_whole_and_fit(name: str, width: int) -> None:
+    title = EMOJI[name]
+    text = f'[calendar]\ntimezone = "UTC"\n[events.e]\ntitle = "{title}"\ndate = 2024-07-02\n'
+    calendar = loads(text.encode(), "cal.toml")
+    items = build_agenda(calendar.schedule, dt.datetime(2024, 6, 28, tzinfo=ZONE))
+    lines = str(agenda_table(items, ZONE, "Desk", width)).splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    start = lines[2].index("Title")
+    pieces = [line[start:] for line in lines[4:]]
+    assert "".join(pieces) == title  # every character kept, in order
+    unit = {"flags": 2, "family": 7, "hearts": 2, "skin": 2}[name]
+    assert all(len(piece) % unit == 0 for piece in pieces)  # no sequence cut in two
+
+
+def test_a_long_title_wraps_within_the_width() -> None:
+    name = "A rather long calendar name for the planning of the Ministerial Council of 2024"
+    text = f'[calendar]\nname = "{name}"\ntimezone = "UTC"\n'
+    text += '[events.e]\ntitle = "E"\ndate = 2024-07-02\n'
+    calendar = loads(text.encode(), "cal.toml")
+    items = build_agenda(calendar.schedule, dt.datetime(2024, 6, 28, tzinfo=ZONE))
+    lines = str(agenda_table(items, ZONE, f"{name} as of Fri 28 Jun 2024", 40)).splitlines()
+    head = lines[: lines.index("")]
+    assert len(head) > 1 and all(cell_len(line) <= 40 for line in head)
+    assert " ".join(head) == f"{name} as of Fri 28 Jun 2024"

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len
 
 from ..core.agenda import Item
 from ..core.day_names import day_text, month_day
@@ -129,7 +130,7 @@ def agenda_table(items: Sequence[Item], zone: dt.tzinfo, title: str, width: int 
             "Title": cell(_pieces(safe_line(event.title))), "Location": place,
         }  # fmt: skip
         rows.append(Row(cells, STATUS_STYLE.get(item.status)))
-    return Table(safe_line(title), rows, layout(rows, width))
+    return Table(safe_line(title), rows, layout(rows, width), width)
 
 
 def layout(rows: Sequence[Row], width: int) -> dict[str, int]:
@@ -214,16 +215,20 @@ def _candidates(
 class Table:
     """Lines of text, each with the name of its style; a Rich renderable."""
 
-    def __init__(self, title: str, rows: Sequence[Row], widths: dict[str, int]) -> None:
+    def __init__(
+        self, title: str, rows: Sequence[Row], widths: dict[str, int], width: int = 80
+    ) -> None:
         self.title = title
         self.rows = rows
         self.widths = widths
+        self.width = width  # the terminal's: the title wraps within it
 
     def lines(self) -> Iterator[tuple[str, str | None]]:
         """The table's lines, without trailing spaces, and the style of each."""
         widths = list(self.widths.values())
         if self.title:
-            yield self.title, "table.title"
+            for line in _wrap(_pieces(self.title), max(self.width, 1)):
+                yield line, "table.title"
             yield "", None
         yield _join([(name, len(name), w) for name, w in self.widths.items()]), "bold"
         yield _join([(RULE * w, w, w) for w in widths]), None
@@ -308,6 +313,7 @@ def _wrap(pieces: Sequence[str], width: int) -> list[str]:
         if len(words) > 1:
             *complete, line = _wrap(words, width)
             lines.extend(complete)
+            line += piece[len(piece.rstrip(" ")) :]  # its space: the next piece is not glued on
             continue
         line = piece
         while _cell_len(line.rstrip()) > width:  # a word longer than the column
@@ -324,15 +330,48 @@ def _cell_len(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _char_len(char: str) -> int:
-    return 1 if char.isascii() else get_character_cell_size(char)
-
-
 def _fit(text: str, width: int) -> int:
-    """How many characters of ``text`` fit in ``width`` cells (at least one)."""
-    used = 0
-    for index, char in enumerate(text):
-        used += _char_len(char)
-        if used > width:
-            return max(index, 1)
-    return len(text)
+    """How many characters of ``text`` fit in ``width`` cells (at least one character cluster):
+    whole clusters only, so that an emoji sequence or a flag is never cut in two."""
+    end = 0
+    for cluster_end in _cluster_ends(text):
+        if end and _cell_len(text[:cluster_end]) > width:
+            break
+        end = cluster_end
+    return end
+
+
+def _cluster_ends(text: str) -> Iterator[int]:
+    """Where each character cluster of ``text`` ends: a character with the marks, variation
+    selectors and skin tones after it, the characters a zero-width joiner ties to it, or a pair
+    of regional indicators (a flag)."""
+    index, size = 0, len(text)
+    while index < size:
+        first = text[index]
+        index += 1
+        if _is_regional(first) and index < size and _is_regional(text[index]):
+            index += 1
+        while index < size:
+            char = text[index]
+            if char == "\u200d" and index + 1 < size:
+                index += 2
+            elif _extends(char):
+                index += 1
+            else:
+                break
+        yield index
+
+
+def _is_regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def _extends(char: str) -> bool:
+    """A character that belongs to the one before it."""
+    if char.isascii():
+        return False
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin tones
+        or char == "\u200d"
+    )
