@@ -94,3 +94,18 @@ def test_a_missing_calendar_is_an_error_on_stderr_not_a_document(cica: Cica) -> 
     result = cica("validate", "--json", "-c", "missing.toml")
     assert (result.code, result.out) == (66, "")
     assert result.err.startswith("cica: calendar not found")
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_not_sent_raw(cica: Cica, tmp_path: Path) -> None:
+    import os
+
+    calendar = tmp_path / os.fsdecode(b"caf\xe9.toml")  # a byte 0xE9 (Latin-1 e-acute)
+    calendar.write_bytes(SHIPPED.read_bytes())
+    result = cica("validate", "--json", "-c", str(calendar))
+    assert result.code == 0
+    assert json.loads(result.out)["file"] == str(tmp_path / "caf\ufffd.toml")
+    edit = cica("set", "soc-astana-2024-06", "location", "Astana", "--json", "--dry-run",
+                "-c", str(calendar))  # fmt: skip
+    doc = json.loads(edit.out)
+    assert (doc["old"], doc["new"]) == (f"{tmp_path}/caf\ufffd.toml (before)",
+                                        f"{tmp_path}/caf\ufffd.toml")  # fmt: skip

@@ -50,6 +50,15 @@ def line(text: str) -> str:
     return safe if safe == text else safe.strip()
 
 
+def name(text: str) -> str:
+    """A file's name (or a git revision) safe to print or to put in JSON: as ``line``, and a
+    byte that was not UTF-8 (which Python keeps as a lone surrogate) shown as U+FFFD."""
+    return line(_SURROGATES.sub("\ufffd", text))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def paragraphs(text: str) -> str:
     """``text`` safe to print as lines: as ``line``, but line breaks (as LF) and tabs stay."""
     if text.replace("\n", "").replace("\t", "").isprintable():  # most descriptions: as is

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..core import safe_text
 from ..core.dates import Point, date_of
 from ..core.day_names import day_text
 from ..core.diff import DateChange, EventChange, FieldChange, Link, ScheduleDiff, date_fields
@@ -46,8 +47,8 @@ def diff_json(diff: ScheduleDiff, old_name: str, new_name: str) -> dict[str, Any
     """The ``cica diff --json`` document (stable: fields may be added, never changed)."""
     return {
         "schema": JSON_SCHEMA_VERSION,
-        "old": old_name,
-        "new": new_name,
+        "old": safe_text.name(old_name),
+        "new": safe_text.name(new_name),
         "differences": not diff.empty,
         "changed": [_change_dict(c) for c in diff.changed],
         "added": [_event_dict(e) for e in diff.added],

@@ -166,11 +166,11 @@ def validation_dict(
     """``cica validate --json`` (the documented, stable schema): ``counts`` is (events, computed)
     when the calendar loaded (None: ``problems`` say why not); each warning with its place.
     ``valid`` is what the exit status says: no problems (and, ``strict``, no warnings)."""
-    from ..core.safe_text import line
+    from ..core.safe_text import line, name
 
     return {
         "schema": JSON_SCHEMA_VERSION,
-        "file": file,
+        "file": name(file),
         "valid": not problems and not (strict and warnings),
         "events": counts[0] if counts else None,
         "computed": counts[1] if counts else None,
