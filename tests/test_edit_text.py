@@ -219,3 +219,13 @@ def test_an_edit_that_would_change_anything_else_is_refused(
     monkeypatch.setattr(rewrite, "event_region", broken_region)
     with pytest.raises(EditFailedError, match="nothing was written"):
         set_fields(HOSTILE, "quoted-one", {"status": "done"})
+
+
+def test_append_takes_the_layout_of_the_last_real_table_not_of_one_inside_a_string() -> None:
+    text = (
+        "[events.a]\ntitle    = 'A'\ndate     = 2024-01-01\n\n"
+        '[calendar]\ndescription = """\n[events.fake]\nx = "y"\n"""\n'
+    )
+    added = append_event(text, "b", {"title": "B", "date": dt.date(2024, 1, 2)})
+    # one blank line and aligned literal strings, as [events.a]; not [events.fake]'s style
+    assert added == text + "\n[events.b]\ntitle    = 'B'\ndate     = 2024-01-02\n"

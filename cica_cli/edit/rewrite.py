@@ -192,11 +192,14 @@ def _layout(text: str) -> tuple[int, int, bool]:
 
 
 def _last_event_header(text: str) -> int | None:
-    """Where the line of the last ``[events.`` header starts (searched from the end)."""
+    """Where the line of the last ``[events.`` header starts (searched from the end; a line
+    inside a multi-line string that reads as one is not one)."""
+    from .blocks import MultilineStrings
+
     end = len(text)
     while (i := text.rfind("[events.", 0, end)) >= 0:
         start = text.rfind("\n", 0, i) + 1
-        if not text[start:i].strip(" \t"):
+        if not text[start:i].strip(" \t") and not MultilineStrings(text).cover(start):
             return start
         end = i
     return None
