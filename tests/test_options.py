@@ -137,3 +137,30 @@ def test_a_shift_beyond_year_9999_is_a_usage_error(cica: Cica, tmp_path: Path) -
         result = cica("move", "soc-astana-2024-06", shift, "-c", str(calendar))
         assert result.code == 2 and "falls outside years 1-9999" in result.err, result.err
     assert calendar.read_bytes() == SHIPPED.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["set", "soc-astana-2024-06", "end", "2024-07-20"], "cica: FIELD: cannot set 'end': "
+         "dates move with `cica move ID WHEN`"),
+        (["set", "soc-astana-2024-06", "kind", "meetng"], "cica: VALUE: unknown kind 'meetng' "
+         f"(did you mean 'meeting'?); one of: {KINDS}"),
+        (["set", "soc-astana-2024-06", "status", "don"], "cica: VALUE: unknown status 'don' "
+         "(did you mean 'done'?); one of: planned, done, cancelled"),
+        (["add", "n", "--title", "T"],
+         "cica: give --date (one day or instant) or --start (a span)"),
+        (["add", "n", "--title", "T", "--date", "2024-01-01", "--kind", "confrence"],
+         "cica: --kind: unknown kind 'confrence' (did you mean 'conference'?)"),
+    ],
+    ids=["set a date", "set kind", "set status", "add without a date", "add --kind"],
+)  # fmt: skip
+def test_an_edit_mistyped_says_what_was_meant(
+    cica: Cica, tmp_path: Path, args: list[str], message: str
+) -> None:
+    calendar = tmp_path / "events.toml"
+    calendar.write_bytes(SHIPPED.read_bytes())
+    result = cica(*args, "-c", str(calendar))
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(message), result.err
+    assert calendar.read_bytes() == SHIPPED.read_bytes()

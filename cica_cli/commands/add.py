@@ -85,8 +85,14 @@ def run(
         raise UsageError(
             f"ID {event_id!r}: use only letters, digits, '-' and '_' (not starting with '-')"
         )
-    if (date is None) == (start is None):
+    if date is None and start is None:
+        raise UsageError("give --date (one day or instant) or --start (a span)")
+    if date is not None and start is not None:
         raise UsageError("give --date (one day or instant) or --start (a span), not both")
+    if kind is not None:
+        from ._runtime import kinds
+
+        kinds([kind])  # an unknown kind: the usage error with its closest kind
     if start is not None and (end is None) == (duration is None):
         raise UsageError("a span needs --end or --duration (one of them)")
     if date is not None and (end is not None or duration is not None):

@@ -83,12 +83,26 @@ def run(
     if how is None:
         from ..core.suggest import Suggester
 
-        dates = field in ("date", "start", "end", "duration")
-        hint = "; dates move with `cica move ID WHEN`" if dates else ""
+        if field in ("date", "start", "end", "duration"):
+            raise UsageError(
+                f"FIELD: cannot set {field!r}: dates move with `cica move ID WHEN` "
+                f"(a span moves whole); set one of {', '.join(FIELDS)}"
+            )
         raise UsageError(
             f"FIELD: cannot set {field!r}{Suggester(FIELDS).hint(field)}: "
-            f"use one of {', '.join(FIELDS)}{hint}"
+            f"use one of {', '.join(FIELDS)}"
         )
+    if field in ("kind", "status"):
+        from ..core.model import KINDS, STATUSES
+
+        allowed = KINDS if field == "kind" else STATUSES
+        if value not in allowed:
+            from ..core.suggest import Suggester
+
+            raise UsageError(
+                f"VALUE: unknown {field} {value!r}{Suggester(allowed).hint(value)}; "
+                f"one of: {', '.join(allowed)}"
+            )
     new: Value
     if how == "list":
         items = [part.strip() for part in value.split(",")]
