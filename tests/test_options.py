@@ -164,3 +164,19 @@ def test_an_edit_mistyped_says_what_was_meant(
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith(message), result.err
     assert calendar.read_bytes() == SHIPPED.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["upcoming", "--tag", "ministeral"], "Nothing matches those filters (no event has the "
+         "tag 'ministeral'; did you mean 'ministerial'?).\n"),
+        (["timeline", "--tag", "zzz"], "Nothing to draw: no events match (no event has the tag "
+         "'zzz').\n"),
+        (["upcoming", "--kind", "milestone"], "Nothing matches those filters.\n"),
+    ],
+    ids=["upcoming", "timeline", "a known filter"],
+)  # fmt: skip
+def test_a_tag_no_event_has_is_named(cica: Cica, args: list[str], message: str) -> None:
+    result = cica(*args, "-c", str(SHIPPED), "--as-of", "2024-06-27")
+    assert (result.code, result.out, result.err) == (0, "", message)

@@ -139,6 +139,20 @@ def kinds(values: Iterable[str]) -> tuple[str, ...]:
     return chosen
 
 
+def unknown_tags(schedule: Schedule, tags: Iterable[str]) -> str:
+    """`` (no event has the tag 'ministeral'; did you mean 'ministerial'?)`` for a ``--tag``
+    that no event of ``schedule`` has; nothing when every tag is known."""
+    known = {tag for event in schedule.events.values() for tag in event.event.tags}
+    missing = [tag for tag in dict.fromkeys(tags) if tag not in known]
+    if not missing:
+        return ""
+    from ..core.suggest import Suggester
+
+    close = Suggester(sorted(known)).closest(missing[0])
+    hint = f"; did you mean {close!r}?" if close else ""
+    return f" (no event has the tag {missing[0]!r}{hint})"
+
+
 def day_option(text: str | None, flag: str, today: dt.date) -> dt.date | None:
     """``--from``/``--to``: a date (2024-06-01), ``today``, or a span from today (``30d``,
     ``6m``); None when not given."""

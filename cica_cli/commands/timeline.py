@@ -78,7 +78,9 @@ def run(
     if last is not None:
         items = [i for i in items if i.start_day <= last]
     if not items:
-        say("Nothing to draw: no events match.")
+        from ._runtime import unknown_tags
+
+        say(f"Nothing to draw: no events match{unknown_tags(schedule, tag)}.")
         return
     first = first or min(i.start_day for i in items)
     last = last or max(i.end_day for i in items)

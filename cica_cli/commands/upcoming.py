@@ -82,11 +82,12 @@ def run(
         return
     if not items:
         filtered = bool(kind or tag or within)
-        say(
-            "Nothing matches those filters."
-            if filtered and schedule.events
-            else render.nothing_upcoming(schedule, now.date())
-        )
+        if filtered and schedule.events:
+            from ._runtime import unknown_tags
+
+            say(f"Nothing matches those filters{unknown_tags(schedule, tag)}.")
+        else:
+            say(render.nothing_upcoming(schedule, now.date()))
         return
     from ..core.day_names import day_text
     from ..views.table import agenda_table
