@@ -635,3 +635,18 @@ def test_an_edit_from_the_cache_keeps_what_loading_the_edited_file_gives(
     head, body = entry.read_bytes().split(b"\n", 1)
     assert head.decode() == key  # the entry is the edited file's
     assert marshal.loads(body) == cache._encode(load(calendar).schedule)
+
+
+def test_add_to_events_written_inline_is_refused_plainly(cica: Cica, tmp_path: Path) -> None:
+    calendar = tmp_path / "events.toml"
+    text = 'events = { a = { title = "A", date = 2024-07-01 } }\n[calendar]\ntimezone = "UTC"\n'
+    calendar.write_text(text, encoding="utf-8")
+    result = cica("add", "n", "--title", "N", "--date", "2024-08-01", "-c", str(calendar))
+    assert (result.code, result.out) == (65, "")
+    assert result.err.startswith("cica: not added: the calendar's events are one inline table")
+    assert calendar.read_text(encoding="utf-8") == text
+    # an event called "events" in an [events] table is no such thing
+    tables = '[calendar]\ntimezone = "UTC"\n[events]\nevents = { title = "E", date = 2024-07-01 }\n'
+    calendar.write_text(tables, encoding="utf-8")
+    added = cica("add", "n", "--title", "N", "--date", "2024-08-01", "-c", str(calendar))
+    assert added.code == 0, added.err

@@ -121,6 +121,12 @@ def run(
     with open_for_edit(calendar) as editing:
         if event_id in editing.schedule.events:
             raise EditRefusedError(f"not added: there is an event {event_id!r} already")
+        if _events_inline(editing.text):
+            raise EditRefusedError(
+                "not added: the calendar's events are one inline table (events = { ... }), "
+                f"which a new [events.{event_id}] table cannot extend; write the events as "
+                "[events.<id>] tables, or add this one inside the inline table by hand"
+            )
         finish_edit(
             editing,
             event_id,
@@ -129,3 +135,18 @@ def run(
             dry_run,
             json_,
         )
+
+
+def _events_inline(text: str) -> bool:
+    """Whether ``events`` is a key of the root (``events = {...}`` before the first header)."""
+    import re
+
+    from ..edit.blocks import MultilineStrings, headers
+
+    first = headers(text, 0, first=True)
+    root = text[: first[0].offset] if first else text
+    strings = MultilineStrings(text)
+    for match in re.finditer(r"""(?m)^[ \t]*(?:events|"events"|'events')[ \t]*=""", root):
+        if not strings.cover(match.start()):
+            return True
+    return False
