@@ -202,3 +202,28 @@ def test_a_long_title_wraps_within_the_width() -> None:
     head = lines[: lines.index("")]
     assert len(head) > 1 and all(cell_len(line) <= 40 for line in head)
     assert " ".join(head) == f"{name} as of Fri 28 Jun 2024"
+
+
+def test_timeline_labels_are_measured_in_cells() -> None:
+    from cica_cli.views.timeline import timeline_chart
+
+    titles = [
+        "中华人民共和国外交部亚洲事务会议筹备会",
+        EMOJI["family"],
+        "Plain Latin title, long enough",
+    ]
+    events = "".join(
+        f'[events.e{n}]\ntitle = "{title}"\ndate = 2024-0{n + 2}-01\n'
+        for n, title in enumerate(titles)
+    )
+    calendar = loads(f'[calendar]\ntimezone = "UTC"\n{events}'.encode(), "cal.toml")
+    now = dt.datetime(2024, 6, 27, tzinfo=ZONE)
+    items = build_agenda(calendar.schedule, now, include_past=True)
+    file = io.StringIO()
+    console = Console(file=file, width=80, color_system=None)
+    console.print(timeline_chart(items, now.date(), dt.date(2024, 1, 1), dt.date(2024, 6, 30), 80))
+    rows = [line for line in file.getvalue().splitlines() if "\u25cf" in line][:3]  # the ● rows
+    assert len(rows) == 3 and rows[2].startswith("Plain Latin")
+    today = [cell_len(row[: row.index("\u2502")]) for row in rows]  # the "today" line │
+    assert len(set(today)) == 1, today  # at the same column on every row
+    assert all(cell_len(row) <= 80 for row in rows)

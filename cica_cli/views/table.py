@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from rich.cells import cell_len
-
 from ..core.agenda import Item
 from ..core.day_names import day_text, month_day
 from ..core.safe_text import line as safe_line
+from .cells import cell_len as _cell_len
+from .cells import fit as _fit  # (cells: shared with the timeline)
 from .text import compact_countdown
 
 if TYPE_CHECKING:
@@ -322,56 +321,3 @@ def _wrap(pieces: Sequence[str], width: int) -> list[str]:
             line = line[cut:]
     lines.append(line.rstrip())
     return lines
-
-
-def _cell_len(text: str) -> int:
-    """Terminal cells ``text`` takes, as Rich (which prints the table) counts them; printable
-    ASCII, most of what a calendar holds, takes one a character (``safe_text`` removed controls)."""
-    return len(text) if text.isascii() else cell_len(text)
-
-
-def _fit(text: str, width: int) -> int:
-    """How many characters of ``text`` fit in ``width`` cells (at least one character cluster):
-    whole clusters only, so that an emoji sequence or a flag is never cut in two."""
-    end = 0
-    for cluster_end in _cluster_ends(text):
-        if end and _cell_len(text[:cluster_end]) > width:
-            break
-        end = cluster_end
-    return end
-
-
-def _cluster_ends(text: str) -> Iterator[int]:
-    """Where each character cluster of ``text`` ends: a character with the marks, variation
-    selectors and skin tones after it, the characters a zero-width joiner ties to it, or a pair
-    of regional indicators (a flag)."""
-    index, size = 0, len(text)
-    while index < size:
-        first = text[index]
-        index += 1
-        if _is_regional(first) and index < size and _is_regional(text[index]):
-            index += 1
-        while index < size:
-            char = text[index]
-            if char == "\u200d" and index + 1 < size:
-                index += 2
-            elif _extends(char):
-                index += 1
-            else:
-                break
-        yield index
-
-
-def _is_regional(char: str) -> bool:
-    return "\U0001f1e6" <= char <= "\U0001f1ff"
-
-
-def _extends(char: str) -> bool:
-    """A character that belongs to the one before it."""
-    if char.isascii():
-        return False
-    return (
-        unicodedata.category(char) in ("Mn", "Me", "Mc")
-        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin tones
-        or char == "\u200d"
-    )

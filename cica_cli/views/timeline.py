@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..core.agenda import Item
 from ..core.day_names import MONTHS, day_text
+from .cells import padded, shortened
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -63,7 +64,7 @@ def timeline_chart(
     ]
     for item in items:
         e = item.event.event
-        label = e.title if len(e.title) <= label_w else e.title[: label_w - 1] + "…"
+        label = shortened(e.title, label_w)
         s = _col(max(item.start_day, first), first, days, chart_w)
         t = _col(min(item.end_day, last), first, days, chart_w)
         row = [" "] * chart_w
@@ -78,7 +79,7 @@ def timeline_chart(
             style = "dim"
         elif item.status == "overdue":
             style = "bold red"
-        line = Text(label.ljust(label_w) + " ")
+        line = Text(padded(label, label_w) + " ")
         chart = Text()
         for col, ch in enumerate(row):
             if col == now_col and ch == " ":
