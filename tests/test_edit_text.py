@@ -229,3 +229,18 @@ def test_append_takes_the_layout_of_the_last_real_table_not_of_one_inside_a_stri
     added = append_event(text, "b", {"title": "B", "date": dt.date(2024, 1, 2)})
     # one blank line and aligned literal strings, as [events.a]; not [events.fake]'s style
     assert added == text + "\n[events.b]\ntitle    = 'B'\ndate     = 2024-01-02\n"
+
+
+def test_a_field_added_to_an_inline_table_keeps_its_spacing() -> None:
+    text = (
+        '[calendar]\ntimezone = "UTC"\n[events]\n'
+        'a = { title = "A", date = 2024-07-01 }\nb = {title = "B", date = 2024-07-02}\n'
+    )
+    spaced = set_fields(text, "a", {"status": "done"})
+    assert 'a = { title = "A", date = 2024-07-01, status = "done" }\n' in spaced
+    tight = set_fields(text, "b", {"status": "done"})
+    assert 'b = {title = "B", date = 2024-07-02, status = "done"}\n' in tight
+    # tomlkit keeps the space after a text (not a date) elsewhere: the same result
+    text = text.replace("date = 2024-07-01 }", 'date = 2024-07-01, location = "L" }')
+    spaced = set_fields(text, "a", {"status": "done"})
+    assert 'location = "L", status = "done" }\n' in spaced

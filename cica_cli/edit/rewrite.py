@@ -97,6 +97,7 @@ def _edit(
     table = doc["events"][event_id]
     if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy):
         raise TypeError(event_id)
+    spaced = isinstance(table, InlineTable) and _last_value_spaced(table)
     expected: dict[str, Any] = {}
     for name, value in changes.items():
         if value is None:
@@ -109,10 +110,29 @@ def _edit(
         table[name] = item
         expected[name] = item.unwrap()
     _keep_inline_spacing(doc)
+    if spaced and isinstance(table, InlineTable) and not _last_value_spaced(table):
+        # A field added: the new last value keeps the space before the brace that the old one
+        # had (tomlkit writes `status = "done"}`).
+        values = [v for k, v in table.value.body if k is not None and isinstance(v, Item)]
+        values[-1].trivia.trail = " "
     piece = doc.as_string()
     if newline_of(text) == "\r\n":
         piece = re.sub(r"(?<!\r)\n", "\r\n", piece)
     return text[:start] + piece + text[end:], expected
+
+
+def _last_value_spaced(table: InlineTable) -> bool:
+    """Whether the inline table's last value is followed by a space (``{ a = 1 }``), which
+    tomlkit keeps as a whitespace element after it, or as its comment spacing or trailing
+    text, depending on the value's type."""
+    body = table.value.body
+    if body and body[-1][0] is None and body[-1][1].as_string() == " ":  # `"L" }`
+        return True
+    values = [v for k, v in body if k is not None and isinstance(v, Item)]
+    if not values or values[-1].trivia.comment:
+        return False
+    trivia = values[-1].trivia  # `2024-07-01 }`
+    return bool((trivia.comment_ws or trivia.trail).strip("\n") and not trivia.trail.strip())
 
 
 def _keep_inline_spacing(container: Any) -> None:
