@@ -88,6 +88,13 @@ def test_control_characters_in_a_problem_are_shown_not_sent(cica: Cica, tmp_path
     result = cica("validate", "--json", "-c", str(calendar))
     assert result.code == 65
     assert "\x9b" not in json.loads(result.out)["problems"][0]["where"]
+    # The document makes any problem's text safe itself, whatever made the problem.
+    from cica_cli.errors import Problem
+    from cica_cli.views.text import validation_dict
+
+    raw = Problem("c.toml", 3, "events.a\x9b2J", "bad \x1b]52;c;aGk=\x07value\x9b2J")
+    [shown] = validation_dict("c.toml", None, [raw], [])["problems"]
+    assert shown == {"line": 3, "where": "events.a", "message": "bad value"}
 
 
 def test_a_missing_calendar_is_an_error_on_stderr_not_a_document(cica: Cica) -> None:

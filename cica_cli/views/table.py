@@ -5,7 +5,7 @@ under the headings, each row's cells wrapped in their column, and no trailing sp
 pipe, a file or a cron mail gets clean lines. Rich only prints it (a row's colour on a terminal,
 none anywhere else); ``core.safe_text`` has already made the calendar's text safe to print.
 Laying out thousands of rows this way takes a fraction of what Rich's ``Table`` needs for them
-(see docs/benchmarks.md). Widths are counted in cells as Rich counts them (``rich.cells``), so
+(see docs/benchmarks.md). Widths are counted in cells as Rich counts them (``cells``), so
 that wide characters line up as Rich prints them.
 
 At any width the table shows When, Countdown and Title. Location, then Kind, are added only
